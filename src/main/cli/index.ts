@@ -1,0 +1,81 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { version } from '../../../package.json';
+import { PatchbayError } from '../core/errors';
+import { startHeadlessShell } from '../headless';
+import { openInBrowser } from './open-browser';
+
+const USAGE = `Usage: patchbay <command> [options]
+
+Commands:
+  serve     Serve the Patchbay UI in a browser (no display needed)
+            --port <n>   port on 127.0.0.1 (default 7300; 0 = any free port)
+            --open       open the UI in the default browser
+
+Options:
+  -h, --help      show this help
+  -v, --version   print the version
+`;
+
+/** Entry of the `patchbay` command; returns the exit code (or never, while serving). */
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+    process.stdout.write(USAGE);
+    return command === undefined ? 1 : 0;
+  }
+  if (command === '-v' || command === '--version') {
+    process.stdout.write(`patchbay ${version}\n`);
+    return 0;
+  }
+  if (command === 'serve') return serve(rest);
+  process.stderr.write(`patchbay: unknown command "${command}"\n\n${USAGE}`);
+  return 2;
+}
+
+async function serve(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      port: { type: 'string', default: '7300' },
+      open: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write(`patchbay: --port must be a whole number from 0 to 65535, got "${values.port}"\n`);
+    return 2;
+  }
+  // The CLI bundle sits in out/main; the renderer build beside it in out/renderer.
+  const rendererDir = join(import.meta.dirname, '../renderer');
+  if (!existsSync(join(rendererDir, 'index.html'))) {
+    process.stderr.write('patchbay: the UI is not built. Run `npm run build` first.\n');
+    return 1;
+  }
+  const shell = await startHeadlessShell({ rendererDir, port });
+  process.stdout.write(`Patchbay UI: ${shell.url}\n`);
+  if (values.open) openInBrowser(shell.url);
+
+  const stop = (signal: NodeJS.Signals) => {
+    process.stdout.write(`\nReceived ${signal}, stopping…\n`);
+    shell.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return new Promise<number>(() => {}); // runs until a signal stops it
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    const message =
+      err instanceof PatchbayError ? err.message : String(err instanceof Error ? err.stack : err);
+    process.stderr.write(`patchbay: ${message}\n`);
+    process.exit(1);
+  },
+);

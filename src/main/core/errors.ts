@@ -1,0 +1,36 @@
+/** Why an engine operation failed; stable strings the UI and tests can switch on. */
+export enum ErrorCode {
+  InvalidArgument = 'invalid_argument',
+  NotFound = 'not_found',
+  AlreadyExists = 'already_exists',
+  PortInUse = 'port_in_use',
+  SpawnFailed = 'spawn_failed',
+  ProcessExited = 'process_exited',
+  Timeout = 'timeout',
+  Internal = 'internal',
+}
+
+/** The one error type thrown inside the engine; crosses the UI boundary as `{ code, message }`. */
+export class PatchbayError extends Error {
+  override readonly name = 'PatchbayError';
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  /** The plain shape sent across IPC/WebSocket (no stack, no cause). */
+  toJSON(): { code: ErrorCode; message: string } {
+    return { code: this.code, message: this.message };
+  }
+}
+
+/** Wraps anything thrown into a PatchbayError, keeping the original as `cause`. */
+export function toPatchbayError(err: unknown, fallback = ErrorCode.Internal): PatchbayError {
+  if (err instanceof PatchbayError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new PatchbayError(fallback, message, { cause: err });
+}

@@ -1,0 +1,91 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningCli, startCli } from '../support/cli-process';
+import { cliBin } from '../support/paths';
+
+/** A raw request, so tests control the Host header that fetch() would set for us. */
+function get(url: string, headers: Record<string, string> = {}, method = 'GET') {
+  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>(
+    (resolve, reject) => {
+      const req = request(url, { method, headers }, (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    },
+  );
+}
+
+describe('patchbay serve', () => {
+  let cli: RunningCli;
+  let url: string;
+
+  beforeAll(async () => {
+    const started = await startCli(['serve', '--port', '0'], /Patchbay UI: (http:\/\/127\.0\.0\.1:\d+\/)/);
+    cli = started;
+    url = started.match[1]!;
+  });
+  afterAll(async () => {
+    await cli?.stop();
+  });
+
+  it('serves the renderer on 127.0.0.1 with its assets', async () => {
+    const page = await get(url);
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.body).toContain('<title>Patchbay</title>');
+    expect(page.body).toContain('Content-Security-Policy');
+    const script = page.body.match(/src="\.?(\/assets\/[^"]+\.js)"/)?.[1];
+    expect(script).toBeDefined();
+    const asset = await get(new URL(script!, url).href);
+    expect(asset.status).toBe(200);
+    expect(asset.headers['content-type']).toMatch(/^text\/javascript/);
+  });
+
+  it('refuses a foreign Host header (DNS rebinding)', async () => {
+    const res = await get(url, { Host: 'evil.example' });
+    expect(res.status).toBe(403);
+  });
+
+  it('keeps requests inside the renderer folder and answers unknown methods with 405', async () => {
+    const escape = await get(new URL('/..%2f..%2f..%2fpackage.json', url).href);
+    expect(escape.status).toBe(404);
+    expect(escape.body).not.toContain('devDependencies');
+    expect((await get(new URL('/assets/missing.js', url).href)).status).toBe(404);
+    const post = await get(url, {}, 'POST');
+    expect(post.status).toBe(405);
+    expect(post.headers['allow']).toBe('GET, HEAD');
+  });
+
+  it('says clearly when its port is taken', async () => {
+    const port = new URL(url).port;
+    const second = await startCli(['serve', '--port', port], /used by another program/);
+    expect(second.output()).toContain(`Port ${port}`);
+    expect(await second.stop()).toBe(1);
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    const other = await startCli(['serve', '--port', '0'], /Patchbay UI: /);
+    expect(await other.stop('SIGTERM')).toBe(0);
+  });
+});
+
+describe('patchbay bin', () => {
+  it('prints its version and usage', () => {
+    expect(execFileSync(process.execPath, [cliBin, '--version'], { encoding: 'utf8' })).toMatch(
+      /^patchbay \d+\.\d+\.\d+/,
+    );
+    expect(execFileSync(process.execPath, [cliBin, '--help'], { encoding: 'utf8' })).toContain('serve');
+  });
+
+  // The system Node here is 20; the bin must hand over to the Node 24 npm installed.
+  const systemNode = ['/usr/bin/node', '/usr/local/bin/node'].find(existsSync);
+  it.runIf(systemNode !== undefined)('runs when started by the system Node', () => {
+    const out = execFileSync(systemNode!, [cliBin, '--version'], { encoding: 'utf8' });
+    expect(out).toMatch(/^patchbay \d+\.\d+\.\d+/);
+  });
+});

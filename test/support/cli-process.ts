@@ -1,0 +1,48 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { cliBin, repoRoot, requireBuild } from './paths';
+
+export interface RunningCli {
+  child: ChildProcess;
+  /** Everything printed so far on stdout and stderr. */
+  output(): string;
+  /** Sends a signal and resolves with the exit code once the process is gone. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts `patchbay <args>` with `node` (the test runner's) and waits until `ready` matches its output. */
+export async function startCli(
+  args: string[],
+  ready: RegExp,
+  options: { node?: string; timeoutMs?: number } = {},
+): Promise<RunningCli & { match: RegExpMatchArray }> {
+  requireBuild();
+  const child = spawn(options.node ?? process.execPath, [cliBin, ...args], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
+  child.stderr.setEncoding('utf8').on('data', (s: string) => (out += s));
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+
+  const running: RunningCli = {
+    child,
+    output: () => out,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      const [code] = await exited;
+      return code;
+    },
+  };
+
+  const deadline = Date.now() + (options.timeoutMs ?? 15_000);
+  while (Date.now() < deadline) {
+    const match = out.match(ready);
+    if (match) return { ...running, match };
+    if (child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  await running.stop('SIGKILL');
+  throw new Error(`patchbay ${args.join(' ')} did not print ${ready} in time. Output:\n${out}`);
+}
