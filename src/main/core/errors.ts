@@ -6,6 +6,14 @@ export enum ErrorCode {
   PortInUse = 'port_in_use',
   SpawnFailed = 'spawn_failed',
   ProcessExited = 'process_exited',
+  /** The server is stopped, stopping, or waiting to restart after a crash. */
+  NotRunning = 'not_running',
+  /** A limit was reached (processes per server, sessions); try again later. */
+  Full = 'full',
+  /** The server is not keeping up (its stdin is not being read). */
+  Busy = 'busy',
+  /** The client asked for a protocol revision the server does not speak. */
+  UnsupportedProtocolVersion = 'unsupported_protocol_version',
   Timeout = 'timeout',
   Internal = 'internal',
 }
@@ -14,12 +22,16 @@ export enum ErrorCode {
 export class PatchbayError extends Error {
   override readonly name = 'PatchbayError';
 
+  /** Structured detail for the wire (e.g. the versions a server speaks). */
+  readonly data: unknown;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; data?: unknown },
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.data = options?.data;
   }
 
   /** The plain shape sent across IPC/WebSocket (no stack, no cause). */

@@ -1,0 +1,283 @@
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { ErrorCode, PatchbayError } from '../errors';
+import type { JsonRpcRequest } from '../jsonrpc/message';
+import { ProcessSlot, type SlotState } from '../stdio/process-slot';
+import { DEFAULT_RESTART_POLICY, type RestartPolicy } from '../stdio/restart-policy';
+import { StderrLog } from '../stdio/stderr-log';
+import { type ProcessExit, type StdioCommand, type StdioLimits, StdioProcess } from '../stdio/stdio-process';
+import { IsolatedSession } from './isolated-session';
+import { type ProtocolSupport, STATELESS_REVISION, probeProtocol } from './protocol-probe';
+import type { EngineSession, SessionEnd, SessionEndReason, SessionSink } from './session';
+import type { SessionBase } from './session-base';
+import { SharedMux } from './shared-mux';
+import { SharedSession } from './shared-session';
+import { type CallSink, type StatelessCall, StatelessMux } from './stateless-mux';
+
+export type RoutingMode = 'isolated' | 'shared';
+
+/** One configured stdio server as the engine runs it. */
+export interface ServerRuntimeConfig extends StdioCommand {
+  mode: RoutingMode;
+  /** Isolated mode: processes at most, the warm spare included (default 16). */
+  maxProcesses?: number;
+  /** Sessions with no request in flight and no client message for this long end (default 30 min). */
+  idleTimeoutMs?: number;
+  restart?: Partial<RestartPolicy>;
+  limits?: Partial<StdioLimits>;
+  /** How long the start-up protocol probe waits for each answer (default 30 s: `npx` may download). */
+  probeTimeoutMs?: number;
+}
+
+export type ServerStatus = 'stopped' | 'starting' | 'running' | 'stopping' | 'crashed';
+
+/** What the UI shows for a server. */
+export interface ServerState {
+  status: ServerStatus;
+  since: number;
+  reason?: string;
+  exit?: ProcessExit;
+  /** Crashed with restarts on: when the next start is due (epoch ms). */
+  restartAt?: number;
+  attempt?: number;
+}
+
+export interface ServerRuntimeEvents {
+  state: [ServerState];
+  'session-opened': [EngineSession];
+  'session-closed': [EngineSession, SessionEnd];
+  /** A process of this server ended without being asked to (isolated sessions included). */
+  'process-crashed': [ProcessExit];
+}
+
+const DEFAULT_IDLE_MS = 30 * 60_000;
+
+/**
+ * The engine for one server: keeps its processes (warm spare or shared process, plus a
+ * stateless process when the server speaks 2026-07-28), opens and routes sessions,
+ * expires idle ones, and reports state. No HTTP here: the endpoint sits on top.
+ */
+export class ServerRuntime extends EventEmitter<ServerRuntimeEvents> {
+  readonly stderr = new StderrLog();
+  private readonly sessions = new Map<string, SessionBase>();
+  private readonly main: ProcessSlot;
+  private readonly mux = new SharedMux();
+  private readonly statelessMux = new StatelessMux();
+  private statelessSlot: ProcessSlot | undefined;
+  private probe: Promise<ProtocolSupport> | undefined;
+  private stateValue: ServerState = { status: 'stopped', since: Date.now() };
+  private processesInUse = 0;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private readonly restart: RestartPolicy;
+
+  constructor(readonly config: ServerRuntimeConfig) {
+    super();
+    this.restart = { ...DEFAULT_RESTART_POLICY, ...config.restart };
+    this.main = new ProcessSlot(() => this.spawn(), this.restart);
+    this.main.onState = (s) => this.mainStateChanged(s);
+    if (config.mode === 'shared') this.main.onProcess = (p) => this.mux.attachProcess(p);
+  }
+
+  get state(): ServerState {
+    return this.stateValue;
+  }
+
+  get mode(): RoutingMode {
+    return this.config.mode;
+  }
+
+  /** Sessions open now. */
+  listSessions(): EngineSession[] {
+    return [...this.sessions.values()];
+  }
+
+  getSession(id: string): EngineSession | undefined {
+    return this.sessions.get(id);
+  }
+
+  /** Starts the server; resolves once its first process is up, or has failed (see `state`). */
+  async start(): Promise<ServerState> {
+    if (this.stateValue.status !== 'stopped' && this.stateValue.status !== 'crashed') return this.stateValue;
+    this.setState({ status: 'starting', since: Date.now() });
+    this.main.start();
+    this.probe = this.runProbe();
+    const idle = this.config.idleTimeoutMs ?? DEFAULT_IDLE_MS;
+    this.sweepTimer = setInterval(() => this.expireIdle(idle), Math.max(50, Math.min(idle / 2, 60_000)));
+    this.sweepTimer.unref();
+    if (this.state.status === 'starting') {
+      await new Promise<void>((resolve) => {
+        const check = (s: ServerState) => {
+          if (s.status === 'starting') return;
+          this.off('state', check);
+          resolve();
+        };
+        this.on('state', check);
+      });
+    }
+    return this.stateValue;
+  }
+
+  /** Ends every session, then stops every process (stdin close → SIGTERM → SIGKILL). */
+  async stop(): Promise<void> {
+    if (this.stateValue.status === 'stopped') return;
+    clearInterval(this.sweepTimer);
+    this.setState({ status: 'stopping', since: Date.now() });
+    const closing = [...this.sessions.values()].map((s) => s.close('server-stopped'));
+    await Promise.all([...closing, this.main.stop(), this.statelessSlot?.stop()]);
+    this.statelessSlot = undefined;
+    const probe = this.probe;
+    this.probe = undefined;
+    await probe; // its throwaway process is stopped by then
+    this.setState({ status: 'stopped', since: Date.now() });
+  }
+
+  /** Opens a client session; fails fast when the server is not running or is full. */
+  async openSession(sink: SessionSink): Promise<EngineSession> {
+    const status = this.stateValue.status;
+    if (status === 'stopped' || status === 'stopping') {
+      throw new PatchbayError(ErrorCode.NotRunning, `The server is ${status}`);
+    }
+    const id = randomBytes(18).toString('base64url');
+    const onEnded = (s: SessionBase, end: SessionEnd) => this.sessionEnded(s, end);
+    let session: SessionBase;
+    if (this.config.mode === 'shared') {
+      await this.main.ready();
+      const shared = new SharedSession(id, this.mux, sink, onEnded);
+      this.mux.add(shared);
+      session = shared;
+    } else {
+      const cap = this.config.maxProcesses ?? 16;
+      if (this.processesInUse >= cap) {
+        throw new PatchbayError(
+          ErrorCode.Full,
+          `All ${cap} processes of this server are in use. Close a session or raise the process limit.`,
+        );
+      }
+      this.processesInUse++;
+      // The spare counts toward the cap: stop making spares when the last slot is taken.
+      if (this.processesInUse >= cap) this.main.pause();
+      let proc: StdioProcess;
+      try {
+        proc = await this.main.take();
+      } catch (err) {
+        this.releaseProcess();
+        throw err;
+      }
+      void proc.whenExited().then((exit) => {
+        if (!exit.requested) this.emit('process-crashed', exit);
+      });
+      session = new IsolatedSession(id, proc, sink, onEnded);
+    }
+    this.sessions.set(id, session);
+    this.emit('session-opened', session);
+    return session;
+  }
+
+  /** What the server speaks (waits for the start-up probe). */
+  protocolSupport(): Promise<ProtocolSupport> {
+    return this.probe ?? Promise.reject(new PatchbayError(ErrorCode.NotRunning, 'The server is stopped'));
+  }
+
+  /**
+   * Sends a 2026-07-28 stateless request. Throws UnsupportedProtocolVersion (with
+   * `data: { supported, requested }`) when the server does not speak the requested revision.
+   */
+  async statelessCall(msg: JsonRpcRequest, sink: CallSink): Promise<StatelessCall> {
+    const support = await this.protocolSupport();
+    const meta = msg.params?.['_meta'] as Record<string, unknown> | undefined;
+    const claimed = meta?.['io.modelcontextprotocol/protocolVersion'];
+    const requested = typeof claimed === 'string' ? claimed : STATELESS_REVISION;
+    if (!support.stateless || !support.versions.includes(requested) || !this.statelessSlot) {
+      throw new PatchbayError(
+        ErrorCode.UnsupportedProtocolVersion,
+        `Unsupported protocol version: ${requested}`,
+        { data: { supported: support.versions, requested } },
+      );
+    }
+    await this.statelessSlot.ready();
+    return this.statelessMux.call(msg, sink);
+  }
+
+  private spawn(): Promise<StdioProcess> {
+    return StdioProcess.spawn(this.config, {
+      stderrLog: this.stderr,
+      ...(this.config.limits ? { limits: this.config.limits } : {}),
+    });
+  }
+
+  private async runProbe(): Promise<ProtocolSupport> {
+    let proc: StdioProcess;
+    try {
+      proc = await this.spawn();
+    } catch {
+      return { stateless: false, versions: [] };
+    }
+    const support = await probeProtocol(proc, this.config.probeTimeoutMs ?? 30_000);
+    if (!support.stateless || this.stateValue.status === 'stopping' || this.stateValue.status === 'stopped') {
+      await proc.stop();
+      return support;
+    }
+    // Keep the probed process: it becomes the stateless one, never given legacy traffic.
+    let first: StdioProcess | undefined = proc;
+    const slot = new ProcessSlot(() => {
+      const p = first;
+      first = undefined;
+      return p ? Promise.resolve(p) : this.spawn();
+    }, this.restart);
+    slot.onProcess = (p) => this.statelessMux.attachProcess(p);
+    this.statelessSlot = slot;
+    slot.start();
+    return support;
+  }
+
+  private mainStateChanged(s: SlotState): void {
+    if (this.stateValue.status === 'stopping' || this.stateValue.status === 'stopped') return;
+    switch (s.status) {
+      case 'starting':
+        if (this.stateValue.status === 'crashed') this.setState({ status: 'starting', since: Date.now() });
+        break;
+      case 'running':
+      case 'standby':
+        if (this.stateValue.status !== 'running') this.setState({ status: 'running', since: Date.now() });
+        break;
+      case 'crashed': {
+        const state: ServerState = {
+          status: 'crashed',
+          since: Date.now(),
+          reason: s.reason,
+          attempt: s.attempt,
+        };
+        if (s.exit) state.exit = s.exit;
+        if (s.restartAt !== undefined) state.restartAt = s.restartAt;
+        this.setState(state);
+        if (s.exit) this.emit('process-crashed', s.exit);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  private sessionEnded(session: SessionBase, end: SessionEnd): void {
+    if (!this.sessions.delete(session.id)) return;
+    if (session.mode === 'isolated') this.releaseProcess();
+    this.emit('session-closed', session, end);
+  }
+
+  private releaseProcess(): void {
+    this.processesInUse--;
+    if (this.processesInUse < (this.config.maxProcesses ?? 16)) this.main.resume();
+  }
+
+  private expireIdle(idleMs: number): void {
+    const cutoff = Date.now() - idleMs;
+    for (const s of this.sessions.values()) {
+      if (s.pendingCount === 0 && s.lastActivityAt < cutoff) void s.close('idle' satisfies SessionEndReason);
+    }
+  }
+
+  private setState(state: ServerState): void {
+    this.stateValue = state;
+    this.emit('state', state);
+  }
+}

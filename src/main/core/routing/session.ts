@@ -1,0 +1,48 @@
+import type { JsonRpcId, JsonRpcMessage } from '../jsonrpc/message';
+import type { ProcessExit } from '../stdio/stdio-process';
+
+/** Where a session's messages for the client go (the HTTP layer implements it). */
+export interface SessionSink {
+  /**
+   * A message for the client. `relatedRequestId` is the client request it belongs to:
+   * the response itself, its progress, or anything the server sent while that request
+   * was the session's only one in flight. Undefined: not tied to a request (GET stream).
+   */
+  deliver(msg: JsonRpcMessage, raw: string, relatedRequestId: JsonRpcId | undefined): void;
+  /** The session is over; the client must re-initialize. */
+  closed(reason: SessionEnd): void;
+}
+
+export type SessionEndReason = 'client' | 'idle' | 'process-exited' | 'server-stopped';
+
+export interface SessionEnd {
+  reason: SessionEndReason;
+  message: string;
+  exit?: ProcessExit;
+}
+
+/** What the engine knows of a connected client, from its initialize request. */
+export interface ClientDetails {
+  clientInfo?: { name?: string; version?: string };
+  /** The revision the client asked for, then the one the server answered. */
+  protocolVersion?: string;
+  capabilities?: Record<string, unknown>;
+}
+
+/** One client session on a server, whatever the routing mode. */
+export interface EngineSession {
+  readonly id: string;
+  readonly mode: 'isolated' | 'shared';
+  readonly createdAt: number;
+  readonly lastActivityAt: number;
+  readonly client: ClientDetails;
+  readonly requestCount: number;
+  readonly pendingCount: number;
+  readonly closed: boolean;
+  /** The pid of the process serving this session. */
+  readonly pid: number | undefined;
+  /** A message from the client; requests always get exactly one answer through the sink. */
+  send(msg: JsonRpcMessage, raw: string): void;
+  /** Ends the session and releases what it holds. */
+  close(reason?: SessionEndReason): Promise<void>;
+}

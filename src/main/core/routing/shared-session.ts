@@ -1,0 +1,93 @@
+import { type JsonRpcId, type JsonRpcMessage, type JsonRpcRequest, idKey } from '../jsonrpc/message';
+import type { SessionEnd, SessionEndReason, SessionSink } from './session';
+import { SessionBase } from './session-base';
+import type { SharedMux } from './shared-mux';
+
+/** A client session multiplexed onto the one shared process; the routing lives in SharedMux. */
+export class SharedSession extends SessionBase {
+  readonly mode = 'shared' as const;
+  /** Client request id (keyed) → the proxy id it was forwarded under. */
+  readonly proxyIds = new Map<string | number, number>();
+  /** Resource URIs this session subscribed to. */
+  readonly subscriptions = new Set<string>();
+  logLevel: string | undefined;
+
+  constructor(
+    id: string,
+    private readonly mux: SharedMux,
+    sink: SessionSink,
+    onEnded: (session: SessionBase, end: SessionEnd) => void,
+  ) {
+    super(id, sink, onEnded);
+  }
+
+  get pid(): number | undefined {
+    return this.mux.pid;
+  }
+
+  get busy(): boolean {
+    return this.pending.size > 0;
+  }
+
+  send(msg: JsonRpcMessage, raw: string): void {
+    this.mux.fromClient(this, msg, raw);
+  }
+
+  close(reason: SessionEndReason = 'client'): Promise<void> {
+    if (!this.closed) {
+      this.mux.detach(this);
+      this.finish({
+        reason,
+        message: reason === 'idle' ? 'The session expired after being idle' : 'The session was closed',
+      });
+    }
+    return Promise.resolve();
+  }
+
+  // ---- the mux's side of routing ----
+
+  /** Records client activity and what a request says about the client. */
+  touch(msg: JsonRpcMessage): void {
+    this.lastActivityAt = Date.now();
+    if ('method' in msg && 'id' in msg) this.noteRequest(msg);
+  }
+
+  deliver(msg: JsonRpcMessage, raw: string, related: JsonRpcId | undefined): void {
+    if (!this.closed) this.sink.deliver(msg, raw, related);
+  }
+
+  track(msg: JsonRpcRequest, proxyId: number | undefined, progressToken: JsonRpcId | undefined): void {
+    this.pending.add(msg.id, msg.method, progressToken);
+    if (proxyId !== undefined) this.proxyIds.set(idKey(msg.id), proxyId);
+  }
+
+  untrack(id: JsonRpcId): boolean {
+    this.proxyIds.delete(idKey(id));
+    return this.pending.take(id) !== undefined;
+  }
+
+  proxyIdOf(id: JsonRpcId): number | undefined {
+    return this.proxyIds.get(idKey(id));
+  }
+
+  soleRequestId(): JsonRpcId | undefined {
+    return this.pending.soleId();
+  }
+
+  initialized(result: unknown): void {
+    this.noteInitializeResult(result);
+  }
+
+  reply(id: JsonRpcId, result: unknown): void {
+    this.answer(id, result);
+  }
+
+  replyError(id: JsonRpcId, code: number, message: string): void {
+    this.answerError(id, code, message);
+  }
+
+  finish(end: SessionEnd): void {
+    this.proxyIds.clear();
+    this.end(end);
+  }
+}

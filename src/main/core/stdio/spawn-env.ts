@@ -1,0 +1,20 @@
+import { loginShellPath } from './login-shell-path';
+
+let loginPath: Promise<string | undefined> | undefined;
+
+/**
+ * The environment a server is spawned with: ours, with PATH widened to the login
+ * shell's where GUI apps do not inherit it (macOS Dock), then the server's own vars.
+ */
+export async function spawnEnv(extra: Readonly<Record<string, string>> = {}): Promise<NodeJS.ProcessEnv> {
+  loginPath ??= loginShellPath({ env: process.env });
+  const path = await loginPath;
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  if (path !== undefined) env[pathKey(env)] = path;
+  return Object.assign(env, extra);
+}
+
+/** The PATH key as this environment spells it (`Path` on Windows). */
+function pathKey(env: NodeJS.ProcessEnv): string {
+  return Object.keys(env).find((k) => k.toUpperCase() === 'PATH') ?? 'PATH';
+}

@@ -1,0 +1,177 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ErrorCode, PatchbayError } from '../../src/main/core/errors';
+import { ServerRuntime } from '../../src/main/core/routing/server-runtime';
+import { liveChildren } from '../../src/main/core/stdio/child-registry';
+import { EngineTestClient, fixtureConfig } from '../support/engine-client';
+import { until, waitGone } from '../support/processes';
+
+const runtimes: ServerRuntime[] = [];
+function runtime(config = fixtureConfig('isolated')): ServerRuntime {
+  const r = new ServerRuntime(config);
+  runtimes.push(r);
+  return r;
+}
+afterEach(async () => {
+  await Promise.all(runtimes.splice(0).map((r) => r.stop()));
+});
+
+describe('isolated mode', () => {
+  it('has a warm spare before the first client and gives each session its own process', async () => {
+    const r = runtime();
+    const before = liveChildren().length;
+    expect((await r.start()).status).toBe('running');
+    // The spare is up (the probe process may be too, briefly).
+    expect(liveChildren().length).toBeGreaterThan(before);
+
+    const a = await EngineTestClient.connect(r, 'a');
+    const b = await EngineTestClient.connect(r, 'b');
+    const pidA = Number(await a.call('pid'));
+    const pidB = Number(await b.call('pid'));
+    expect(pidA).not.toBe(pidB);
+    expect(a.session.pid).toBe(pidA);
+    expect(await a.call('echo', { text: 'héllo' })).toBe('héllo');
+    expect(a.session.client).toMatchObject({ clientInfo: { name: 'a' }, protocolVersion: '2025-06-18' });
+    expect(
+      r
+        .listSessions()
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual([a.session.id, b.session.id].sort());
+    expect(a.session.id).toMatch(/^[\x21-\x7e]{16,}$/);
+  });
+
+  it('passes messages through byte for byte and ties progress to its request', async () => {
+    const r = runtime();
+    await r.start();
+    const a = await EngineTestClient.connect(r, 'a');
+    const res = await a.request(
+      'tools/call',
+      { name: 'slow', arguments: { ms: 100, steps: 3 }, _meta: { progressToken: 'tok' } },
+      'req-1',
+    );
+    expect(res.id).toBe('req-1');
+    const progress = a.notifications('notifications/progress');
+    expect(progress.length).toBe(3);
+    expect(progress.every((p) => p.related === 'req-1' && p.msg.params?.['progressToken'] === 'tok')).toBe(
+      true,
+    );
+    const response = a.delivered.find((d) => d.msg.id === 'req-1')!;
+    expect(JSON.parse(response.raw)).toEqual(response.msg);
+  });
+
+  it('routes sampling, elicitation and roots to the session that asked', async () => {
+    const r = runtime();
+    await r.start();
+    const a = await EngineTestClient.connect(r, 'a');
+    const b = await EngineTestClient.connect(r, 'b');
+    expect(await b.call('sample', { prompt: 'hi' })).toBe('sampled: from b');
+    expect(a.delivered.some((d) => d.msg.method === 'sampling/createMessage')).toBe(false);
+    expect(await a.call('elicit', { message: 'name?' })).toContain('"name":"a"');
+    expect(await b.call('roots')).toContain('file:///b');
+    expect(await a.call('ping_client')).toBe('pong');
+  });
+
+  it('keeps noise and multi-megabyte lines from breaking the session', async () => {
+    const r = runtime(fixtureConfig('isolated', { flags: ['--noise-on-start'] }));
+    await r.start();
+    const a = await EngineTestClient.connect(r, 'a');
+    expect(await a.call('noise', { lines: 5 })).toContain('5');
+    const big = await a.call('big', { bytes: 5 * 1024 * 1024 });
+    expect(big.length).toBe(5 * 1024 * 1024);
+    expect(await a.call('echo', { text: 'still fine' })).toBe('still fine');
+  });
+
+  it('refuses a session over the process cap and accepts again when one closes', async () => {
+    const r = runtime(fixtureConfig('isolated', { maxProcesses: 2 }));
+    await r.start();
+    const a = await EngineTestClient.connect(r, 'a');
+    await EngineTestClient.connect(r, 'b');
+    const full = await EngineTestClient.connect(r, 'c').catch((e: unknown) => e);
+    expect(full).toBeInstanceOf(PatchbayError);
+    expect((full as PatchbayError).code).toBe(ErrorCode.Full);
+    expect((full as PatchbayError).message).toContain('All 2 processes');
+    const pidA = a.session.pid!;
+    await a.session.close();
+    expect(await waitGone([pidA])).toEqual([]);
+    const c = await EngineTestClient.connect(r, 'c');
+    expect(await c.call('echo', { text: 'in' })).toBe('in');
+  });
+
+  it('ends idle sessions and stops their process, but not one with a request in flight', async () => {
+    const r = runtime(fixtureConfig('isolated', { idleTimeoutMs: 300 }));
+    await r.start();
+    const idle = await EngineTestClient.connect(r, 'idle');
+    const busy = await EngineTestClient.connect(r, 'busy');
+    const call = busy.call('slow', { ms: 900, steps: 1 });
+    const end = await idle.waitEnded(3000);
+    expect(end.reason).toBe('idle');
+    expect(await waitGone([idle.session.pid!])).toEqual([]);
+    expect(await call).toBe('done');
+    expect(busy.ended).toBeUndefined();
+  });
+
+  it('fails all 10 pending requests within 1 s when the process is killed, and ends the session', async () => {
+    const r = runtime();
+    await r.start();
+    const a = await EngineTestClient.connect(r, 'a');
+    const pending = Array.from({ length: 10 }, () =>
+      a.request('tools/call', { name: 'hang', arguments: {} }),
+    );
+    await until(() => a.session.pendingCount === 10, 2000, '10 pending');
+    const killedAt = Date.now();
+    process.kill(a.session.pid!, 'SIGKILL');
+    const answers = await Promise.all(pending);
+    expect(Date.now() - killedAt).toBeLessThan(1000);
+    expect(answers.every((res) => res.error?.message.includes('killed by SIGKILL'))).toBe(true);
+    expect((await a.waitEnded()).reason).toBe('process-exited');
+    // The server itself keeps running: a new client gets a fresh process.
+    const b = await EngineTestClient.connect(r, 'b');
+    expect(await b.call('echo', { text: 'again' })).toBe('again');
+  });
+
+  it('names the exit code and last stderr line when a request crashes the server', async () => {
+    const r = runtime();
+    await r.start();
+    const a = await EngineTestClient.connect(r, 'a');
+    const res = await a.request('tools/call', { name: 'crash', arguments: { code: 3 } });
+    expect(res.error?.message).toBe('MCP server exited with code 3: fixture: crashing on request');
+    const end = await a.waitEnded();
+    expect(end.exit?.code).toBe(3);
+  });
+
+  it('answers at once when the session or the server is gone', async () => {
+    const r = runtime();
+    await r.start();
+    const a = await EngineTestClient.connect(r, 'a');
+    await r.stop();
+    expect(a.ended?.reason).toBe('server-stopped');
+    const res = await a.request('tools/call', { name: 'echo', arguments: { text: 'x' } });
+    expect(res.error?.message).toContain('closed');
+    await expect(r.openSession(new EngineTestClient('late'))).rejects.toMatchObject({
+      code: ErrorCode.NotRunning,
+    });
+  });
+
+  it('cancels: notifications/cancelled reaches the server and the request stops being pending', async () => {
+    const r = runtime();
+    await r.start();
+    const a = await EngineTestClient.connect(r, 'a');
+    void a.request('tools/call', { name: 'hang', arguments: {} }, 'h1');
+    await until(() => a.session.pendingCount === 1, 2000, 'pending');
+    a.notify('notifications/cancelled', { requestId: 'h1', reason: 'user' });
+    expect(a.session.pendingCount).toBe(0);
+    expect(await a.call('cancelled')).toBe('["h1"]');
+  });
+
+  it('leaves no process behind after stop, grandchildren included', async () => {
+    const r = runtime();
+    await r.start();
+    const a = await EngineTestClient.connect(r, 'a');
+    const b = await EngineTestClient.connect(r, 'b');
+    const grandchild = Number(await a.call('spawn_child'));
+    const pids = [a.session.pid!, b.session.pid!, grandchild, ...liveChildren()];
+    await r.stop();
+    expect(await waitGone(pids)).toEqual([]);
+    expect(liveChildren()).toEqual([]);
+  });
+});
