@@ -175,3 +175,38 @@ describe('isolated mode', () => {
     expect(liveChildren()).toEqual([]);
   });
 });
+
+describe('the stdio side', () => {
+  it('keeps non-JSON stdout as noise events', async () => {
+    const r = runtime(fixtureConfig('isolated', { flags: ['--noise-on-start'] }));
+    const noise: string[] = [];
+    r.on('noise', (n) => noise.push(n.text));
+    await r.start();
+    const a = await EngineTestClient.connect(r, 'a');
+    await a.call('noise', { lines: 2 });
+    expect(noise).toContain('fixture starting up (not JSON)');
+    expect(noise).toContain('noise line 2');
+  });
+
+  it('refuses new sends with a clear error when the server stops reading stdin (bounded queue)', async () => {
+    const r = runtime(
+      fixtureConfig('isolated', {
+        flags: ['--delay-start-ms=1500'],
+        limits: { maxStdinQueueBytes: 1024 * 1024 },
+      }),
+    );
+    await r.start();
+    const a = new EngineTestClient('a');
+    a.session = await r.openSession(a);
+    const text = 'x'.repeat(256 * 1024);
+    const answers = Array.from({ length: 12 }, () =>
+      a.request('tools/call', { name: 'echo', arguments: { text } }),
+    );
+    const results = await Promise.all(answers);
+    const refused = results.filter((res) => res.error?.message.includes('not reading its stdin'));
+    const served = results.filter((res) => res.result !== undefined);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(served.length).toBeGreaterThan(0); // queued ones are delivered once it reads again
+    expect(refused.length + served.length).toBe(12);
+  });
+});

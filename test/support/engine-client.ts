@@ -109,6 +109,7 @@ export class EngineTestClient implements SessionSink {
   /** Resolves with the first delivered message (past or future) matching `match`. */
   waitFor(match: (d: Delivered) => boolean, timeoutMs = 5000): Promise<Delivered> {
     return new Promise((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
       const check = () => {
         const found = this.delivered.find(match);
         if (!found) return false;
@@ -119,7 +120,7 @@ export class EngineTestClient implements SessionSink {
       };
       const listener = () => void check();
       if (check()) return;
-      const timer = setTimeout(() => {
+      timer = setTimeout(() => {
         this.listeners.delete(listener);
         reject(new Error(`${this.name}: timed out waiting for a message`));
       }, timeoutMs);

@@ -5,7 +5,13 @@ import type { JsonRpcRequest } from '../jsonrpc/message';
 import { ProcessSlot, type SlotState } from '../stdio/process-slot';
 import { DEFAULT_RESTART_POLICY, type RestartPolicy } from '../stdio/restart-policy';
 import { StderrLog } from '../stdio/stderr-log';
-import { type ProcessExit, type StdioCommand, type StdioLimits, StdioProcess } from '../stdio/stdio-process';
+import {
+  type NoiseReason,
+  type ProcessExit,
+  type StdioCommand,
+  type StdioLimits,
+  StdioProcess,
+} from '../stdio/stdio-process';
 import { IsolatedSession } from './isolated-session';
 import { type ProtocolSupport, STATELESS_REVISION, probeProtocol } from './protocol-probe';
 import type { EngineSession, SessionEnd, SessionEndReason, SessionSink } from './session';
@@ -48,6 +54,8 @@ export interface ServerRuntimeEvents {
   'session-closed': [EngineSession, SessionEnd];
   /** A process of this server ended without being asked to (isolated sessions included). */
   'process-crashed': [ProcessExit];
+  /** A stdout line that is not a JSON-RPC message (banners, stray prints), kept for the inspector. */
+  noise: [{ pid: number; text: string; reason: NoiseReason }];
 }
 
 const DEFAULT_IDLE_MS = 30 * 60_000;
@@ -198,11 +206,13 @@ export class ServerRuntime extends EventEmitter<ServerRuntimeEvents> {
     return this.statelessMux.call(msg, sink);
   }
 
-  private spawn(): Promise<StdioProcess> {
-    return StdioProcess.spawn(this.config, {
+  private async spawn(): Promise<StdioProcess> {
+    const proc = await StdioProcess.spawn(this.config, {
       stderrLog: this.stderr,
       ...(this.config.limits ? { limits: this.config.limits } : {}),
     });
+    proc.onNoise = (text, reason) => this.emit('noise', { pid: proc.pid, text, reason });
+    return proc;
   }
 
   private async runProbe(): Promise<ProtocolSupport> {

@@ -94,6 +94,7 @@ export class StatelessMux {
     } catch {
       // The process is gone; nothing is left to cancel.
     }
+    call.sink.end();
   }
 
   private fromServer(msg: JsonRpcMessage, raw: string, kind: MessageKind): void {

@@ -2,19 +2,21 @@ import { killProcessTree } from './kill-process-tree';
 
 /**
  * Every live child process group we spawned. The engine stops children gracefully;
- * this is the last resort when our own process exits first (uncaught error,
- * process.exit from a shell): kill what is left so nothing is orphaned.
+ * this is the safety net when our own process goes first: on exit (uncaught error,
+ * process.exit) and on SIGINT/SIGTERM/SIGHUP when no shell installed its own graceful
+ * handler, every group left is killed so nothing is orphaned.
  */
 const live = new Set<number>();
 let hooked = false;
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /** Records a spawned child's pid until it exits. */
 export function trackChild(pid: number): void {
   live.add(pid);
-  if (!hooked) {
-    hooked = true;
-    process.once('exit', killAllChildrenSync);
-  }
+  if (hooked) return;
+  hooked = true;
+  process.once('exit', killAllChildrenSync);
+  for (const signal of SIGNALS) process.on(signal, onSignal);
 }
 
 /** Forgets a child that has exited. */
@@ -37,4 +39,13 @@ export function killAllChildrenSync(): void {
     }
   }
   live.clear();
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  // A shell listening too (the CLI, Electron) stops servers gracefully and exits itself.
+  if (process.listenerCount(signal) > 1) return;
+  killAllChildrenSync();
+  for (const s of SIGNALS) process.off(s, onSignal);
+  // Nobody else handles it: end the way the signal would have ended us.
+  process.kill(process.pid, signal);
 }
