@@ -96,7 +96,7 @@ describe('shared mode', () => {
     expect(await plain.call('sample', { prompt: 'x' })).toMatch(
       /No connected client can handle sampling\/createMessage/,
     );
-    const capable = await EngineTestClient.connect(r, 'capable');
+    await EngineTestClient.connect(r, 'capable');
     // plain's request is the one in flight, but it cannot sample: the capable session is asked.
     expect(await plain.call('sample', { prompt: 'x' })).toBe('sampled: from capable');
   });

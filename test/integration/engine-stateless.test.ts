@@ -33,7 +33,7 @@ class Stream implements CallSink {
   })[] = [];
   ended = false;
   deliver(msg: JsonRpcMessage): void {
-    this.messages.push(msg as Stream['messages'][number]);
+    this.messages.push(msg);
   }
   end(): void {
     this.ended = true;

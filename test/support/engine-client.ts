@@ -108,22 +108,20 @@ export class EngineTestClient implements SessionSink {
 
   /** Resolves with the first delivered message (past or future) matching `match`. */
   waitFor(match: (d: Delivered) => boolean, timeoutMs = 5000): Promise<Delivered> {
+    const already = this.delivered.find(match);
+    if (already) return Promise.resolve(already);
     return new Promise((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const check = () => {
-        const found = this.delivered.find(match);
-        if (!found) return false;
-        this.listeners.delete(listener);
-        clearTimeout(timer);
-        resolve(found);
-        return true;
-      };
-      const listener = () => void check();
-      if (check()) return;
-      timer = setTimeout(() => {
+      const timer = setTimeout(() => {
         this.listeners.delete(listener);
         reject(new Error(`${this.name}: timed out waiting for a message`));
       }, timeoutMs);
+      const listener = () => {
+        const found = this.delivered.find(match);
+        if (!found) return;
+        this.listeners.delete(listener);
+        clearTimeout(timer);
+        resolve(found);
+      };
       this.listeners.add(listener);
     });
   }
