@@ -1,0 +1,123 @@
+import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ErrorCode, PatchbayError } from '../errors';
+import { RpcErrorCode } from '../jsonrpc/errors';
+import type { ServerRuntime } from '../routing/server-runtime';
+import { AccessPolicy, isLoopbackHost } from './access-policy';
+import { DEFAULT_ENDPOINT_OPTIONS, type EndpointOptions } from './endpoint-options';
+import { LegacySse } from './legacy-sse';
+import { type EndpointTap, McpEndpoint } from './mcp-endpoint';
+import { replyEmpty, replyError } from './replies';
+import { KeepAliveTicker } from './sse-writer';
+
+/** A running HTTP endpoint for one server. */
+export interface Endpoint {
+  /** The Streamable HTTP URL (`http://127.0.0.1:PORT/mcp`). */
+  url: string;
+  /** The legacy HTTP+SSE URL (`…/sse`). */
+  sseUrl: string;
+  port: number;
+  sessionCount(): number;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the `node:http` server that fronts one ServerRuntime: /mcp, /sse, /messages.
+ * Hand-written on node:http (no framework): it sits in every tool call's path.
+ */
+export async function startEndpoint(
+  runtime: ServerRuntime,
+  opts: Partial<EndpointOptions> = {},
+  tap: EndpointTap = {},
+): Promise<Endpoint> {
+  const options: EndpointOptions = { ...DEFAULT_ENDPOINT_OPTIONS, ...opts };
+  if (!isLoopbackHost(options.host) && !options.token) {
+    throw new PatchbayError(
+      ErrorCode.InvalidArgument,
+      `Binding to ${options.host} exposes the server beyond this machine: set a token (--token) to do that.`,
+    );
+  }
+  const ticker = new KeepAliveTicker(options.keepAliveMs);
+  let policy = new AccessPolicy({ ...options, port: options.port });
+  const mcp = new McpEndpoint(runtime, options, ticker, tap);
+  const legacy = new LegacySse(mcp, options, ticker, tap);
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      replyError(
+        res,
+        500,
+        RpcErrorCode.InternalError,
+        `Internal error: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const verdict = policy.check(req);
+    if (!verdict.ok) {
+      replyError(res, verdict.status, RpcErrorCode.InvalidRequest, verdict.message, {
+        headers: verdict.headers,
+      });
+      return;
+    }
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    if (req.method === 'OPTIONS') {
+      replyEmpty(res, 204, { ...policy.preflight(verdict.cors), Allow: 'GET, POST, DELETE, OPTIONS' });
+      return;
+    }
+    if (path === '/mcp' || path === '/mcp/') return mcp.handle(req, res, verdict.cors);
+    if (path === '/sse' && req.method === 'GET') return legacy.open(req, res, verdict.cors);
+    if (path === '/messages' && req.method === 'POST') {
+      return legacy.post(req, res, verdict.cors, new URLSearchParams(q === -1 ? '' : url.slice(q + 1)));
+    }
+    if (path === '/sse' || path === '/messages') {
+      replyError(res, 405, RpcErrorCode.InvalidRequest, `Method Not Allowed: ${req.method}`, {
+        headers: { ...verdict.cors, Allow: path === '/sse' ? 'GET, OPTIONS' : 'POST, OPTIONS' },
+      });
+      return;
+    }
+    replyError(res, 404, RpcErrorCode.InvalidRequest, `Not Found: ${path} (the MCP endpoint is /mcp)`, {
+      headers: verdict.cors,
+    });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new PatchbayError(
+              ErrorCode.PortInUse,
+              `Port ${options.port} is used by another program. Pick another port.`,
+              {
+                cause: err,
+              },
+            )
+          : err,
+      );
+    });
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  if (options.port === 0) policy = new AccessPolicy({ ...options, port });
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const base = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
+
+  return {
+    url: `${base}/mcp`,
+    sseUrl: `${base}/sse`,
+    port,
+    sessionCount: () => mcp.sessions.size,
+    async close() {
+      ticker.stop();
+      await mcp.closeAll();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { RpcErrorCode } from '../jsonrpc/errors';
+import { readBody } from './body-reader';
+import type { EndpointOptions } from './endpoint-options';
+import type { EndpointTap, McpEndpoint } from './mcp-endpoint';
+import { replyEmpty, replyError } from './replies';
+import { parseBody } from './request-parsing';
+import { type KeepAliveTicker, SseWriter } from './sse-writer';
+
+/**
+ * The 2024-11-05 HTTP+SSE transport: GET /sse opens a session's one stream and names
+ * the absolute URL to POST to; POST /messages?sessionId=… answers 202 and the response
+ * arrives on the stream. Same sessions, writer and keep-alive as /mcp.
+ */
+export class LegacySse {
+  constructor(
+    private readonly mcp: McpEndpoint,
+    private readonly options: EndpointOptions,
+    private readonly ticker: KeepAliveTicker,
+    private readonly tap: EndpointTap = {},
+  ) {}
+
+  async open(req: IncomingMessage, res: ServerResponse, cors: OutgoingHttpHeaders): Promise<void> {
+    const session = await this.mcp.openSession(res, cors);
+    if (!session) return;
+    const writer = new SseWriter(
+      res,
+      cors,
+      { maxBufferedBytes: this.options.sseMaxBufferedBytes },
+      this.tap.sse?.(session.id),
+    );
+    session.legacyStream = writer;
+    writer.open();
+    this.ticker.add(writer);
+    // Absolute, on the host the client used (already checked against the allowed hosts).
+    writer.endpoint(`http://${req.headers.host}/messages?sessionId=${encodeURIComponent(session.id)}`);
+    writer.onClose(() => void session.engine.close('client'));
+  }
+
+  async post(
+    req: IncomingMessage,
+    res: ServerResponse,
+    cors: OutgoingHttpHeaders,
+    search: URLSearchParams,
+  ): Promise<void> {
+    const id = search.get('sessionId');
+    if (id === null) {
+      replyError(
+        res,
+        400,
+        RpcErrorCode.InvalidRequest,
+        'Bad Request: sessionId query parameter is required',
+        { headers: cors },
+      );
+      return;
+    }
+    const session = this.mcp.sessions.get(id);
+    if (session === undefined || session.ended || !session.legacyStream) {
+      replyError(res, 404, RpcErrorCode.ServerBusy, 'Session not found: open a new /sse stream', {
+        headers: cors,
+      });
+      return;
+    }
+    const body = await readBody(req, this.options.maxBodyBytes);
+    if (!body.ok) {
+      if (body.reason === 'too-large') {
+        replyError(
+          res,
+          413,
+          RpcErrorCode.InvalidRequest,
+          `Payload Too Large: the limit is ${this.options.maxBodyBytes} bytes`,
+          {
+            headers: cors,
+          },
+        );
+      }
+      return;
+    }
+    const parsed = parseBody(body.body.toString('utf8'));
+    if (!parsed.ok) {
+      replyError(res, 400, parsed.code, parsed.message, { headers: cors });
+      return;
+    }
+    for (const m of parsed.messages) {
+      this.tap.clientMessage?.(session.id, m);
+      session.engine.send(m.msg, m.line);
+    }
+    replyEmpty(res, 202, cors);
+  }
+}

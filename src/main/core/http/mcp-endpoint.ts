@@ -1,0 +1,413 @@
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { ErrorCode, toPatchbayError } from '../errors';
+import { RpcErrorCode } from '../jsonrpc/errors';
+import type { JsonRpcRequest } from '../jsonrpc/message';
+import type { ServerRuntime } from '../routing/server-runtime';
+import { readBody } from './body-reader';
+import type { EndpointOptions } from './endpoint-options';
+import { HttpSession } from './http-session';
+import { PostResponder } from './post-responder';
+import { STATELESS_VERSION, atLeast, isSupportedVersion } from './protocol-versions';
+import { replyEmpty, replyError } from './replies';
+import { type BodyMessage, acceptable, parseBody } from './request-parsing';
+import { type KeepAliveTicker, type SseObserver, SseWriter } from './sse-writer';
+import { checkStatelessHeaders } from './stateless-headers';
+
+const ALLOW = 'GET, POST, DELETE, OPTIONS';
+const VERSION_META = 'io.modelcontextprotocol/protocolVersion';
+
+/** Observers the frame tap plugs in; all optional, all off the routing logic. */
+export interface EndpointTap {
+  clientMessage?(session: string | undefined, m: BodyMessage): void;
+  jsonOut?(session: string | undefined, body: string): void;
+  sse?(session: string | undefined): SseObserver | undefined;
+}
+
+/**
+ * Streamable HTTP on /mcp (2025-03-26 … 2026-07-28): sessions, JSON or SSE answers,
+ * GET streams with replay, DELETE, and stateless 2026-07-28 requests.
+ */
+export class McpEndpoint {
+  readonly sessions = new Map<string, HttpSession>();
+
+  constructor(
+    private readonly runtime: ServerRuntime,
+    private readonly options: EndpointOptions,
+    private readonly ticker: KeepAliveTicker,
+    private readonly tap: EndpointTap = {},
+  ) {}
+
+  async handle(req: IncomingMessage, res: ServerResponse, cors: OutgoingHttpHeaders): Promise<void> {
+    switch (req.method) {
+      case 'POST':
+        return this.post(req, res, cors);
+      case 'GET':
+        return this.get(req, res, cors);
+      case 'DELETE':
+        return this.delete(req, res, cors);
+      default:
+        replyError(res, 405, RpcErrorCode.ConnectionClosed, `Method Not Allowed: ${req.method}`, {
+          headers: { ...cors, Allow: ALLOW },
+        });
+    }
+  }
+
+  /** Creates the HTTP side of a session and opens it on the engine; shared with legacy /sse. */
+  async openSession(res: ServerResponse, cors: OutgoingHttpHeaders): Promise<HttpSession | undefined> {
+    if (this.sessions.size >= this.options.maxSessions) {
+      replyError(
+        res,
+        503,
+        RpcErrorCode.ServerBusy,
+        `Server is at capacity (${this.options.maxSessions} sessions)`,
+        {
+          headers: { ...cors, 'Retry-After': '5' },
+        },
+      );
+      return undefined;
+    }
+    const session = new HttpSession({ events: this.options.events, maxQueued: this.options.maxQueued }, (s) =>
+      this.sessions.delete(s.id),
+    );
+    try {
+      session.engine = await this.runtime.openSession(session);
+    } catch (err) {
+      const e = toPatchbayError(err);
+      const busy = e.code === ErrorCode.Full || e.code === ErrorCode.NotRunning;
+      replyError(res, busy ? 503 : 500, RpcErrorCode.ServerBusy, e.message, {
+        headers: busy ? { ...cors, 'Retry-After': '5' } : cors,
+      });
+      return undefined;
+    }
+    this.sessions.set(session.id, session);
+    return session;
+  }
+
+  private async post(req: IncomingMessage, res: ServerResponse, cors: OutgoingHttpHeaders): Promise<void> {
+    const type = req.headers['content-type'];
+    if (type === undefined || !/^application\/json\b/i.test(type)) {
+      replyError(
+        res,
+        415,
+        RpcErrorCode.InvalidRequest,
+        'Unsupported Media Type: Content-Type must be application/json',
+        {
+          headers: cors,
+        },
+      );
+      return;
+    }
+    const accept = acceptable(req);
+    if (!accept.json && !accept.sse) {
+      replyError(
+        res,
+        406,
+        RpcErrorCode.InvalidRequest,
+        'Not Acceptable: accept application/json or text/event-stream',
+        {
+          headers: cors,
+        },
+      );
+      return;
+    }
+    const body = await readBody(req, this.options.maxBodyBytes);
+    if (!body.ok) {
+      if (body.reason === 'too-large') {
+        replyError(
+          res,
+          413,
+          RpcErrorCode.InvalidRequest,
+          `Payload Too Large: the limit is ${this.options.maxBodyBytes} bytes`,
+          {
+            headers: { ...cors, Connection: 'close' },
+          },
+        );
+      }
+      return;
+    }
+    const parsed = parseBody(body.body.toString('utf8'));
+    if (!parsed.ok) {
+      replyError(res, 400, parsed.code, parsed.message, { headers: cors });
+      return;
+    }
+    const { batch, messages } = parsed;
+    const first = messages[0]!;
+    const sessionId = header(req, 'mcp-session-id');
+
+    if (messages.some((m) => m.kind === 'request' && (m.msg as JsonRpcRequest).method === 'initialize')) {
+      if (messages.length > 1) {
+        replyError(res, 400, RpcErrorCode.InvalidRequest, 'Invalid Request: initialize must be sent alone', {
+          headers: cors,
+        });
+        return;
+      }
+      const session = await this.openSession(res, cors);
+      if (session) this.forward(session, messages, false, accept, res, cors);
+      return;
+    }
+
+    if (sessionId === undefined) {
+      const meta = (first.msg as JsonRpcRequest).params?.['_meta'] as Record<string, unknown> | undefined;
+      if (
+        !batch &&
+        first.kind === 'request' &&
+        (meta?.[VERSION_META] !== undefined || header(req, 'mcp-protocol-version') === STATELESS_VERSION)
+      ) {
+        return this.stateless(req, res, cors, first, accept);
+      }
+      replyError(res, 400, RpcErrorCode.InvalidRequest, 'Bad Request: Mcp-Session-Id header is required', {
+        headers: cors,
+      });
+      return;
+    }
+    const session = this.sessions.get(sessionId);
+    if (session === undefined || session.ended || session.legacyStream) {
+      replyError(res, 404, RpcErrorCode.ServerBusy, 'Session not found: initialize a new session', {
+        headers: cors,
+      });
+      return;
+    }
+    const version = header(req, 'mcp-protocol-version');
+    if (version !== undefined && !isSupportedVersion(version)) {
+      replyError(
+        res,
+        400,
+        RpcErrorCode.InvalidRequest,
+        `Bad Request: unsupported MCP-Protocol-Version "${version}"`,
+        {
+          headers: cors,
+        },
+      );
+      return;
+    }
+    if (batch && session.protocolVersion !== '2025-03-26') {
+      replyError(
+        res,
+        400,
+        RpcErrorCode.InvalidRequest,
+        `Invalid Request: batches are not allowed in ${session.protocolVersion}`,
+        {
+          headers: cors,
+        },
+      );
+      return;
+    }
+    this.forward(session, messages, batch, accept, res, cors);
+  }
+
+  /** Sends a POST's messages into the session and answers with JSON, SSE, or 202. */
+  private forward(
+    session: HttpSession,
+    messages: BodyMessage[],
+    batch: boolean,
+    accept: { json: boolean; sse: boolean },
+    res: ServerResponse,
+    cors: OutgoingHttpHeaders,
+  ): void {
+    const headers = { ...cors, 'Mcp-Session-Id': session.id };
+    const requests = messages.filter((m) => m.kind === 'request').map((m) => m.msg as JsonRpcRequest);
+    if (requests.length > 0) {
+      const responder = this.responderFor(session, requests, batch, accept, res, headers);
+      for (const r of requests) session.expect(r.id, responder);
+    }
+    for (const m of messages) {
+      this.tap.clientMessage?.(session.id, m);
+      session.engine.send(m.msg, m.line);
+    }
+    if (requests.length === 0) replyEmpty(res, 202, headers);
+  }
+
+  private responderFor(
+    session: HttpSession,
+    requests: JsonRpcRequest[],
+    batch: boolean,
+    accept: { json: boolean; sse: boolean },
+    res: ServerResponse,
+    headers: OutgoingHttpHeaders,
+  ): PostResponder {
+    // SSE when the client takes it and the request may bring notifications first.
+    const sse = accept.sse && (!accept.json || requests.some(mayStream));
+    if (!sse) {
+      return new PostResponder(res, requests.length, {
+        mode: 'json',
+        batch,
+        headers,
+        spill: (json) => session.sendStandalone(json),
+        ...(this.tap.jsonOut ? { observe: (b: string) => this.tap.jsonOut?.(session.id, b) } : {}),
+      });
+    }
+    const writer = new SseWriter(
+      res,
+      headers,
+      { maxBufferedBytes: this.options.sseMaxBufferedBytes },
+      this.tap.sse?.(session.id),
+    );
+    writer.open();
+    this.ticker.add(writer);
+    const streamId = session.newStreamId();
+    const responder = new PostResponder(res, requests.length, {
+      mode: 'sse',
+      writer,
+      store: (json) => session.events.add(streamId, json),
+    });
+    session.trackStream(streamId, responder);
+    return responder;
+  }
+
+  private get(req: IncomingMessage, res: ServerResponse, cors: OutgoingHttpHeaders): void {
+    if (!acceptable(req).sse) {
+      replyError(
+        res,
+        406,
+        RpcErrorCode.InvalidRequest,
+        'Not Acceptable: a GET stream needs Accept: text/event-stream',
+        {
+          headers: cors,
+        },
+      );
+      return;
+    }
+    const session = this.sessionFor(req, res, cors);
+    if (!session) return;
+    const headers = { ...cors, 'Mcp-Session-Id': session.id };
+    const writer = new SseWriter(
+      res,
+      headers,
+      { maxBufferedBytes: this.options.sseMaxBufferedBytes },
+      this.tap.sse?.(session.id),
+    );
+    writer.open();
+    this.ticker.add(writer);
+    const lastEventId = header(req, 'last-event-id');
+    const replay = lastEventId === undefined ? undefined : session.events.after(lastEventId);
+    if (replay) {
+      // Only what that stream missed, from this session's own store.
+      for (const e of replay.events) writer.message(e.json, `${replay.streamId}.${e.seq}`);
+      if (replay.streamId === 'g') session.attachGetStream(writer);
+      else session.resumeStream(replay.streamId, writer);
+      return;
+    }
+    // A second GET replaces the first: a reconnecting client's old socket may not be dead yet.
+    if (atLeast(session.protocolVersion, '2025-11-25'))
+      writer.prime(session.events.mark('g'), this.options.retryMs);
+    session.attachGetStream(writer);
+  }
+
+  private async delete(req: IncomingMessage, res: ServerResponse, cors: OutgoingHttpHeaders): Promise<void> {
+    const session = this.sessionFor(req, res, cors);
+    if (!session) return;
+    await session.engine.close('client');
+    replyEmpty(res, 200, cors);
+  }
+
+  /** The session a GET/DELETE names: 400 without the header, 404 when unknown or ended. */
+  private sessionFor(
+    req: IncomingMessage,
+    res: ServerResponse,
+    cors: OutgoingHttpHeaders,
+  ): HttpSession | undefined {
+    const id = header(req, 'mcp-session-id');
+    if (id === undefined) {
+      replyError(res, 400, RpcErrorCode.InvalidRequest, 'Bad Request: Mcp-Session-Id header is required', {
+        headers: cors,
+      });
+      return undefined;
+    }
+    const session = this.sessions.get(id);
+    if (session === undefined || session.ended || session.legacyStream) {
+      replyError(res, 404, RpcErrorCode.ServerBusy, 'Session not found: initialize a new session', {
+        headers: cors,
+      });
+      return undefined;
+    }
+    return session;
+  }
+
+  /** A 2026-07-28 request: no session; checked headers; closing the stream cancels it. */
+  private async stateless(
+    req: IncomingMessage,
+    res: ServerResponse,
+    cors: OutgoingHttpHeaders,
+    m: BodyMessage,
+    accept: { json: boolean; sse: boolean },
+  ): Promise<void> {
+    const msg = m.msg as JsonRpcRequest;
+    const problem = checkStatelessHeaders(req, msg);
+    if (problem) {
+      replyError(res, 400, problem.code, problem.message, { id: msg.id, headers: cors });
+      return;
+    }
+    const listen = msg.method === 'subscriptions/listen';
+    if (listen && !accept.sse) {
+      replyError(
+        res,
+        406,
+        RpcErrorCode.InvalidRequest,
+        'Not Acceptable: subscriptions/listen needs text/event-stream',
+        {
+          id: msg.id,
+          headers: cors,
+        },
+      );
+      return;
+    }
+    const sse = accept.sse && (listen || !accept.json || mayStream(msg));
+    const responder = sse
+      ? new PostResponder(res, 1, {
+          mode: 'sse',
+          writer: this.statelessWriter(res, cors),
+        })
+      : new PostResponder(res, 1, {
+          mode: 'json',
+          batch: false,
+          headers: cors,
+          spill: () => {}, // no session stream to spill to: progress needs SSE
+          ...(this.tap.jsonOut ? { observe: (b: string) => this.tap.jsonOut?.(undefined, b) } : {}),
+        });
+    this.tap.clientMessage?.(undefined, m);
+    try {
+      const call = await this.runtime.statelessCall(msg, responder.asCallSink());
+      res.once('close', () => {
+        if (!responder.finished) call.cancel();
+      });
+    } catch (err) {
+      const e = toPatchbayError(err);
+      if (e.code === ErrorCode.UnsupportedProtocolVersion) {
+        replyError(res, 400, -32022, e.message, { id: msg.id, headers: cors, data: e.data });
+      } else {
+        replyError(res, 503, RpcErrorCode.ServerBusy, e.message, {
+          id: msg.id,
+          headers: { ...cors, 'Retry-After': '5' },
+        });
+      }
+    }
+  }
+
+  private statelessWriter(res: ServerResponse, cors: OutgoingHttpHeaders): SseWriter {
+    const writer = new SseWriter(
+      res,
+      cors,
+      { maxBufferedBytes: this.options.sseMaxBufferedBytes },
+      this.tap.sse?.(undefined),
+    );
+    this.ticker.add(writer);
+    return writer;
+  }
+
+  /** Ends every session (the endpoint is closing). */
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.sessions.values()].map((s) => s.engine.close('server-stopped')));
+  }
+}
+
+/** Requests that may produce notifications before their response (progress, logs, sampling). */
+function mayStream(r: JsonRpcRequest): boolean {
+  if (r.method === 'tools/call' || r.method === 'subscriptions/listen') return true;
+  const meta = r.params?.['_meta'] as Record<string, unknown> | undefined;
+  return meta?.['progressToken'] !== undefined;
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}

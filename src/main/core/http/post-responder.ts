@@ -1,0 +1,94 @@
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { JsonRpcMessage } from '../jsonrpc/message';
+import type { CallSink } from '../routing/stateless-mux';
+import type { Responder } from './http-session';
+import type { SseWriter } from './sse-writer';
+
+/** Observes JSON bodies the proxy sends (the frame tap's proxy→client HTTP leg). */
+export type JsonObserver = (body: string) => void;
+
+/**
+ * Answers one POST that carried `count` requests: either one JSON body (an array for a
+ * batch) once all responses are in, or an SSE stream with every related message as it
+ * comes, ended after the last response. Messages that cannot go in a JSON body
+ * (notifications, server requests) are handed to `spill` (the session's GET stream).
+ */
+export class PostResponder implements Responder {
+  private remaining: number;
+  private readonly bodies: string[] = [];
+  private done = false;
+
+  constructor(
+    private readonly res: ServerResponse,
+    count: number,
+    private readonly out:
+      | {
+          mode: 'json';
+          batch: boolean;
+          headers: OutgoingHttpHeaders;
+          spill: (json: string) => void;
+          observe?: JsonObserver;
+        }
+      | { mode: 'sse'; writer: SseWriter; store?: (json: string) => string },
+  ) {
+    this.remaining = count;
+  }
+
+  /** The SSE stream in use; a resuming GET can take it over. */
+  adopt(writer: SseWriter): void {
+    if (this.out.mode === 'sse') this.out.writer = writer;
+  }
+
+  get finished(): boolean {
+    return this.done;
+  }
+
+  deliver(json: string, completes: boolean): void {
+    if (this.done) return;
+    const out = this.out;
+    if (out.mode === 'json') {
+      if (!completes) {
+        out.spill(json);
+        return;
+      }
+      this.bodies.push(json);
+    } else {
+      const eventId = out.store?.(json);
+      out.writer.message(json, eventId);
+    }
+    if (completes && --this.remaining === 0) this.finish();
+  }
+
+  abandon(): void {
+    this.finish();
+  }
+
+  /** Ends the answer with what it has. */
+  finish(): void {
+    if (this.done) return;
+    this.done = true;
+    const out = this.out;
+    if (out.mode === 'sse') {
+      out.writer.end();
+      return;
+    }
+    if (this.res.headersSent || this.res.destroyed) return;
+    const body = out.batch ? `[${this.bodies.join(',')}]` : (this.bodies[0] ?? '');
+    if (body === '') {
+      this.res.writeHead(202, out.headers).end();
+      return;
+    }
+    this.res.writeHead(200, { ...out.headers, 'Content-Type': 'application/json' });
+    this.res.end(body);
+    out.observe?.(body);
+  }
+
+  /** Adapts this responder to a stateless call (one request; ends when the engine says so). */
+  asCallSink(): CallSink {
+    return {
+      deliver: (msg: JsonRpcMessage, raw: string) =>
+        this.deliver(raw === '' ? JSON.stringify(msg) : raw, !('method' in msg) && this.out.mode === 'json'),
+      end: () => this.finish(),
+    };
+  }
+}

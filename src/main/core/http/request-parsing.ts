@@ -1,0 +1,50 @@
+import type { IncomingMessage } from 'node:http';
+import { type JsonRpcMessage, type MessageKind, messageKind } from '../jsonrpc/message';
+
+/** What the client can take: lenient, since real clients send a wildcard or only JSON. */
+export function acceptable(req: IncomingMessage): { json: boolean; sse: boolean } {
+  const accept = req.headers.accept;
+  if (accept === undefined || accept.trim() === '') return { json: true, sse: true };
+  const a = accept.toLowerCase();
+  const any = a.includes('*/*');
+  return {
+    json: any || a.includes('application/json') || a.includes('application/*'),
+    sse: any || a.includes('text/event-stream') || a.includes('text/*'),
+  };
+}
+
+/** One message of a POST body with the exact line to forward to stdin. */
+export interface BodyMessage {
+  msg: JsonRpcMessage;
+  kind: MessageKind;
+  /** The client's bytes when they are one line already; re-serialized otherwise. */
+  line: string;
+}
+
+export type ParsedBody =
+  | { ok: true; batch: boolean; messages: BodyMessage[] }
+  | { ok: false; code: -32700 | -32600; message: string };
+
+/** Parses a POST body into JSON-RPC messages, keeping the original text where it can. */
+export function parseBody(text: string): ParsedBody {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, code: -32700, message: 'Parse error: the body is not valid JSON' };
+  }
+  const batch = Array.isArray(value);
+  const items: unknown[] = batch ? (value as unknown[]) : [value];
+  if (items.length === 0) return { ok: false, code: -32600, message: 'Invalid Request: empty batch' };
+  const messages: BodyMessage[] = [];
+  // stdio framing is one message per line: forward the client's bytes unless they hold a line break.
+  const oneLine = !batch && text.indexOf('\n') === -1 && text.indexOf('\r') === -1;
+  for (const item of items) {
+    const kind = messageKind(item);
+    if (kind === undefined) {
+      return { ok: false, code: -32600, message: 'Invalid Request: not a JSON-RPC 2.0 message' };
+    }
+    messages.push({ msg: item as JsonRpcMessage, kind, line: oneLine ? text : JSON.stringify(item) });
+  }
+  return { ok: true, batch, messages };
+}

@@ -1,0 +1,159 @@
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+
+/**
+ * Headers of every SSE response. `X-Accel-Buffering: no` stops nginx-style proxies from
+ * holding frames back; `no-transform` stops compression that would buffer the stream.
+ */
+export const SSE_HEADERS: Readonly<OutgoingHttpHeaders> = {
+  'Content-Type': 'text/event-stream',
+  'Cache-Control': 'no-cache, no-transform',
+  'X-Accel-Buffering': 'no',
+  Connection: 'keep-alive',
+};
+
+export interface SseLimits {
+  /** Bytes a client may leave unread before it is cut off (it stopped reading). */
+  maxBufferedBytes: number;
+}
+
+/** Sees every byte the writer puts on the wire (the frame tap's proxy→client SSE leg). */
+export type SseObserver = (text: string, kind: 'message' | 'endpoint' | 'keepalive' | 'priming') => void;
+
+/**
+ * The one SSE writer: every stream the proxy serves (POST responses, GET streams, replays,
+ * legacy /sse) writes through it, so every frame has `event: message` (or `event: endpoint`)
+ * and the same headers. `@ai-sdk/mcp` silently drops frames without an `event:` line.
+ * Each frame is one write (flushed at once: no Nagle, no buffering proxies).
+ */
+export class SseWriter {
+  private closed = false;
+  lastWriteAt = Date.now();
+  private readonly closeListeners: (() => void)[] = [];
+
+  private opened = false;
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly headers: OutgoingHttpHeaders,
+    private readonly limits: SseLimits,
+    private readonly observe?: SseObserver,
+  ) {
+    res.once('close', () => this.markClosed());
+  }
+
+  /** Writes the status line and headers now (else with the first frame) and flushes them. */
+  open(): void {
+    if (this.opened || this.closed) return;
+    this.opened = true;
+    this.res.writeHead(200, { ...SSE_HEADERS, ...this.headers });
+    this.res.flushHeaders();
+    this.res.socket?.setNoDelay(true);
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  /** One JSON-RPC message as an `event: message` frame; false when the stream is gone. */
+  message(json: string, eventId?: string): boolean {
+    const frame =
+      eventId === undefined
+        ? `event: message\n${dataLines(json)}\n`
+        : `id: ${eventId}\nevent: message\n${dataLines(json)}\n`;
+    return this.write(frame, 'message');
+  }
+
+  /** The legacy (2024-11-05) first frame: where to POST messages. */
+  endpoint(url: string): boolean {
+    return this.write(`event: endpoint\ndata: ${url}\n\n`, 'endpoint');
+  }
+
+  /**
+   * The 2025-11-25 priming event: an id and empty data so the client can resume, and the
+   * reconnect delay. Never sent to older clients: some crash on empty data.
+   */
+  prime(eventId: string, retryMs: number): boolean {
+    return this.write(`id: ${eventId}\nevent: message\nretry: ${retryMs}\ndata: \n\n`, 'priming');
+  }
+
+  /** A comment line that keeps intermediaries and client body timeouts from cutting an idle stream. */
+  keepAlive(): boolean {
+    return this.write(': keepalive\n\n', 'keepalive');
+  }
+
+  /** Ends the stream normally. */
+  end(): void {
+    if (this.closed) return;
+    this.open();
+    this.res.end();
+    this.markClosed();
+  }
+
+  onClose(listener: () => void): void {
+    if (this.closed) listener();
+    else this.closeListeners.push(listener);
+  }
+
+  private write(frame: string, kind: Parameters<SseObserver>[1]): boolean {
+    if (this.closed) return false;
+    this.open();
+    this.res.write(frame);
+    this.lastWriteAt = Date.now();
+    this.observe?.(frame, kind);
+    // Bytes the client left unread before this frame: one big message is fine, a
+    // client that stopped reading is not.
+    if (this.res.writableLength - frame.length > this.limits.maxBufferedBytes) {
+      // The client stopped reading: cut it off instead of buffering without bound.
+      this.res.destroy();
+      this.markClosed();
+      return false;
+    }
+    return true;
+  }
+
+  private markClosed(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const listeners = this.closeListeners.splice(0);
+    for (const l of listeners) l();
+  }
+}
+
+/** `data:` lines for a payload; a payload with line breaks gets one `data:` line per line. */
+function dataLines(payload: string): string {
+  if (payload.indexOf('\n') === -1 && payload.indexOf('\r') === -1) return `data: ${payload}\n`;
+  return payload
+    .split(/\r\n|\r|\n/)
+    .map((line) => `data: ${line}\n`)
+    .join('');
+}
+
+/**
+ * One timer for all streams of an endpoint: every `intervalMs`, a stream that wrote nothing
+ * for that long gets a keep-alive comment (instead of a timer per stream).
+ */
+export class KeepAliveTicker {
+  private readonly streams = new Set<SseWriter>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly intervalMs: number) {}
+
+  add(stream: SseWriter): void {
+    this.streams.add(stream);
+    stream.onClose(() => this.streams.delete(stream));
+    if (!this.timer && this.intervalMs > 0) {
+      this.timer = setInterval(() => this.tick(), Math.max(10, this.intervalMs / 2));
+      this.timer.unref();
+    }
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private tick(): void {
+    const due = Date.now() - this.intervalMs;
+    for (const s of this.streams) if (s.lastWriteAt <= due) s.keepAlive();
+  }
+}
