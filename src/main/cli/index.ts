@@ -5,10 +5,13 @@ import { version } from '../../../package.json';
 import { PatchbayError } from '../core/errors';
 import { startHeadlessShell } from '../headless';
 import { openInBrowser } from './open-browser';
+import { runCommand } from './run-command';
 
 const USAGE = `Usage: patchbay <command> [options]
 
 Commands:
+  run       Front one stdio MCP server with HTTP: patchbay run [options] -- <command> [args…]
+            (patchbay run --help for its options)
   serve     Serve the Patchbay UI in a browser (no display needed)
             --port <n>   port on 127.0.0.1 (default 7300; 0 = any free port)
             --open       open the UI in the default browser
@@ -30,6 +33,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'serve') return serve(rest);
+  if (command === 'run') return runCommand(rest);
   process.stderr.write(`patchbay: unknown command "${command}"\n\n${USAGE}`);
   return 2;
 }

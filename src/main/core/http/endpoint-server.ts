@@ -2,6 +2,7 @@ import { type IncomingMessage, type ServerResponse, createServer } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { ErrorCode, PatchbayError } from '../errors';
 import { RpcErrorCode } from '../jsonrpc/errors';
+import type { FrameTap } from '../inspect/frame-tap';
 import type { ServerRuntime } from '../routing/server-runtime';
 import { AccessPolicy, isLoopbackHost } from './access-policy';
 import { DEFAULT_ENDPOINT_OPTIONS, type EndpointOptions } from './endpoint-options';
@@ -28,7 +29,7 @@ export interface Endpoint {
 export async function startEndpoint(
   runtime: ServerRuntime,
   opts: Partial<EndpointOptions> = {},
-  tap: EndpointTap = {},
+  tap: EndpointTap = frameTapOf(runtime.frames),
 ): Promise<Endpoint> {
   const options: EndpointOptions = { ...DEFAULT_ENDPOINT_OPTIONS, ...opts };
   if (!isLoopbackHost(options.host) && !options.token) {
@@ -119,5 +120,15 @@ export async function startEndpoint(
         server.closeAllConnections();
       });
     },
+  };
+}
+
+/** Records the HTTP legs (client→proxy bodies, proxy→client JSON bodies and SSE frames) into a frame tap. */
+export function frameTapOf(frames: FrameTap): EndpointTap {
+  return {
+    clientMessage: (session, m) => frames.record('client→proxy', 'http', session, m.line, m.msg),
+    jsonOut: (session, body) => frames.record('proxy→client', 'http', session, body),
+    sse: (session) => (text, kind) =>
+      frames.record('proxy→client', 'sse', session, text, undefined, kind === 'message' ? undefined : kind),
   };
 }

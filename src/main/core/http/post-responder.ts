@@ -78,7 +78,11 @@ export class PostResponder implements Responder {
       this.res.writeHead(202, out.headers).end();
       return;
     }
-    this.res.writeHead(200, { ...out.headers, 'Content-Type': 'application/json' });
+    this.res.writeHead(200, {
+      ...out.headers,
+      'Content-Type': 'application/json',
+      'Content-Length': Buffer.byteLength(body),
+    });
     this.res.end(body);
     out.observe?.(body);
   }

@@ -26,6 +26,7 @@ export class IsolatedSession extends SessionBase {
     onEnded: (session: SessionBase, end: SessionEnd) => void,
   ) {
     super(id, sink, onEnded);
+    proc.sessionId = id;
     proc.onMessage = (msg, raw, kind) => this.fromServer(msg, raw, kind);
     proc.onExit = (exit) => this.processExited(exit);
   }
@@ -52,7 +53,7 @@ export class IsolatedSession extends SessionBase {
       }
     }
     try {
-      this.proc.send(raw);
+      this.proc.send(raw, msg);
     } catch (err) {
       if (id !== undefined && this.pending.take(id)) {
         this.answerError(id, RpcErrorCode.ConnectionClosed, toPatchbayError(err).message);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { ErrorCode, PatchbayError } from '../errors';
+import { FrameTap } from '../inspect/frame-tap';
 import type { JsonRpcRequest } from '../jsonrpc/message';
 import { ProcessSlot, type SlotState } from '../stdio/process-slot';
 import { DEFAULT_RESTART_POLICY, type RestartPolicy } from '../stdio/restart-policy';
@@ -24,6 +25,8 @@ export type RoutingMode = 'isolated' | 'shared';
 
 /** One configured stdio server as the engine runs it. */
 export interface ServerRuntimeConfig extends StdioCommand {
+  /** Names the server in frames and logs. */
+  id?: string;
   mode: RoutingMode;
   /** Isolated mode: processes at most, the warm spare included (default 16). */
   maxProcesses?: number;
@@ -67,6 +70,8 @@ const DEFAULT_IDLE_MS = 30 * 60_000;
  */
 export class ServerRuntime extends EventEmitter<ServerRuntimeEvents> {
   readonly stderr = new StderrLog();
+  /** Every frame on every leg of this server (the inspector's source). */
+  readonly frames: FrameTap;
   private readonly sessions = new Map<string, SessionBase>();
   private readonly main: ProcessSlot;
   private readonly mux = new SharedMux();
@@ -80,6 +85,7 @@ export class ServerRuntime extends EventEmitter<ServerRuntimeEvents> {
 
   constructor(readonly config: ServerRuntimeConfig) {
     super();
+    this.frames = new FrameTap(config.id ?? config.command);
     this.restart = { ...DEFAULT_RESTART_POLICY, ...config.restart };
     this.main = new ProcessSlot(() => this.spawn(), this.restart);
     this.main.onState = (s) => this.mainStateChanged(s);
@@ -211,6 +217,7 @@ export class ServerRuntime extends EventEmitter<ServerRuntimeEvents> {
       stderrLog: this.stderr,
       ...(this.config.limits ? { limits: this.config.limits } : {}),
     });
+    proc.frameTap = this.frames;
     proc.onNoise = (text, reason) => this.emit('noise', { pid: proc.pid, text, reason });
     return proc;
   }

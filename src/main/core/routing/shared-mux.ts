@@ -189,7 +189,7 @@ export class SharedMux {
     const out: JsonRpcRequest = { jsonrpc: '2.0', id: proxyId, method: msg.method };
     if (outParams !== undefined) out.params = outParams;
     try {
-      this.send(JSON.stringify(out));
+      this.send(JSON.stringify(out), out);
       return entry;
     } catch (err) {
       this.inflight.delete(proxyId);
@@ -382,9 +382,9 @@ export class SharedMux {
     return out;
   }
 
-  private send(raw: string): void {
+  private send(raw: string, msg?: JsonRpcMessage): void {
     if (!this.proc) throw new Error('The MCP server process is not running');
-    this.proc.send(raw);
+    this.proc.send(raw, msg);
   }
 
   private write(raw: string): void {

@@ -6,6 +6,8 @@ import { killProcessTree } from './kill-process-tree';
 import { LineFramer } from './line-framer';
 import { resolveCommand } from './resolve-command';
 import { type StderrLog, StderrSplitter } from './stderr-log';
+import type { FrameTap } from '../inspect/frame-tap';
+import type { JsonRpcMessage as Message } from '../jsonrpc/message';
 import { spawnEnv } from './spawn-env';
 
 /** What to run: one configured stdio MCP server. */
@@ -66,6 +68,10 @@ export class StdioProcess {
   onNoise: (text: string, reason: NoiseReason) => void = () => {};
   onExit: (exit: ProcessExit) => void = () => {};
 
+  /** Where the stdio legs are recorded (the server's frame tap), if anywhere. */
+  frameTap: FrameTap | undefined;
+  /** The session this process serves alone (isolated mode), for the frames. */
+  sessionId: string | undefined;
   readonly pid: number;
   readonly startedAt = Date.now();
   private exitInfo: ProcessExit | undefined;
@@ -171,8 +177,8 @@ export class StdioProcess {
     return this.exited;
   }
 
-  /** Writes one message line. Throws when the process is gone or not reading its stdin. */
-  send(raw: string): void {
+  /** Writes one message line (`msg` when the caller parsed it). Throws when gone or not reading stdin. */
+  send(raw: string, msg?: Message): void {
     const stdin = this.child.stdin;
     if (!this.alive || !stdin.writable) {
       throw new PatchbayError(ErrorCode.ProcessExited, 'The MCP server process is not running');
@@ -183,7 +189,8 @@ export class StdioProcess {
         `The MCP server is not reading its stdin (${Math.round(stdin.writableLength / 1048576)} MiB waiting)`,
       );
     }
-    stdin.write(raw.endsWith('\n') ? raw : raw + '\n');
+    stdin.write(raw + '\n');
+    this.frameTap?.record('proxy→server', 'stdio', this.sessionId, raw, msg);
   }
 
   /** Bytes written but not yet taken by the process. */
@@ -224,7 +231,7 @@ export class StdioProcess {
     try {
       value = JSON.parse(raw);
     } catch {
-      this.onNoise(raw, 'not-json');
+      this.noise(raw, 'not-json');
       return;
     }
     if (Array.isArray(value)) {
@@ -237,8 +244,17 @@ export class StdioProcess {
 
   private handleValue(value: unknown, raw: string): void {
     const kind = messageKind(value);
-    if (kind === undefined) this.onNoise(raw, 'not-jsonrpc');
-    else this.onMessage(value as JsonRpcMessage, raw, kind);
+    if (kind === undefined) {
+      this.noise(raw, 'not-jsonrpc');
+      return;
+    }
+    this.frameTap?.record('server→proxy', 'stdio', this.sessionId, raw, value as JsonRpcMessage);
+    this.onMessage(value as JsonRpcMessage, raw, kind);
+  }
+
+  private noise(text: string, reason: NoiseReason): void {
+    this.frameTap?.record('server→proxy', 'stdio', this.sessionId, text, undefined, 'noise');
+    this.onNoise(text, reason);
   }
 }
 

@@ -1,0 +1,147 @@
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type Endpoint, startEndpoint } from '../core/http/endpoint-server';
+import type { Frame } from '../core/inspect/frame';
+import { type RoutingMode, ServerRuntime } from '../core/routing/server-runtime';
+
+export const RUN_USAGE = `Usage: patchbay run [options] -- <command> [args…]
+
+Fronts one stdio MCP server with Streamable HTTP (/mcp) and legacy SSE (/sse).
+
+Options:
+  --port <n>        port (default 7301; 0 = any free port)
+  --host <h>        address to bind (default 127.0.0.1; anything else needs --token)
+  --mode <m>        isolated (a process per session, default) or shared (one process)
+  --token <t>       require Authorization: Bearer <t>
+  --origin <url>    also allow this browser Origin (repeatable)
+  --verbose         log one line per request, and the server's stderr
+`;
+
+/** `patchbay run`: resolves with the exit code once stopped (Ctrl-C, SIGTERM). */
+export async function runCommand(argv: string[]): Promise<number> {
+  const dash = argv.indexOf('--');
+  const own = dash === -1 ? argv : argv.slice(0, dash);
+  const server = dash === -1 ? [] : argv.slice(dash + 1);
+  const { values, positionals } = parseArgs({
+    args: own,
+    allowPositionals: true,
+    options: {
+      port: { type: 'string', default: '7301' },
+      host: { type: 'string', default: '127.0.0.1' },
+      mode: { type: 'string', default: 'isolated' },
+      token: { type: 'string' },
+      origin: { type: 'string', multiple: true },
+      verbose: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const command = [...positionals, ...server];
+  if (values.help) {
+    process.stdout.write(RUN_USAGE);
+    return 0;
+  }
+  if (command.length === 0) {
+    process.stderr.write(`patchbay run: give the server's command after --\n\n${RUN_USAGE}`);
+    return 2;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write(
+      `patchbay run: --port must be a whole number from 0 to 65535, got "${values.port}"\n`,
+    );
+    return 2;
+  }
+  if (values.mode !== 'isolated' && values.mode !== 'shared') {
+    process.stderr.write(`patchbay run: --mode must be isolated or shared, got "${values.mode}"\n`);
+    return 2;
+  }
+  const mode: RoutingMode = values.mode;
+  const [cmd, ...args] = command as [string, ...string[]];
+  const runtime = new ServerRuntime({ id: basename(cmd), command: cmd, args, mode });
+
+  const state = await runtime.start();
+  if (state.status === 'crashed' && state.exit === undefined) {
+    // It never started (not found, not executable): retrying will not help.
+    await runtime.stop();
+    process.stderr.write(`patchbay run: ${state.reason}\n`);
+    return 1;
+  }
+  let endpoint: Endpoint;
+  try {
+    endpoint = await startEndpoint(runtime, {
+      port,
+      host: values.host,
+      ...(values.token ? { token: values.token } : {}),
+      ...(values.origin ? { allowedOrigins: values.origin } : {}),
+    });
+  } catch (err) {
+    await runtime.stop();
+    process.stderr.write(`patchbay run: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+
+  runtime.on('state', (s) => {
+    if (s.status === 'crashed') {
+      const retry = s.restartAt ? `; restarting in ${Math.ceil((s.restartAt - Date.now()) / 1000)} s` : '';
+      process.stderr.write(`patchbay: server crashed: ${s.reason}${retry}\n`);
+    } else if (s.status === 'running') {
+      process.stderr.write('patchbay: server running\n');
+    }
+  });
+  if (values.verbose) logRequests(runtime);
+
+  process.stdout.write(
+    `Patchbay is fronting: ${command.join(' ')} (${mode} mode)\n` +
+      `  Streamable HTTP  ${endpoint.url}\n` +
+      `  Legacy SSE       ${endpoint.sseUrl}\n` +
+      `Press Ctrl-C to stop.\n`,
+  );
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        process.stderr.write('patchbay: stopping now\n');
+        process.exit(130); // the exit hook kills what is left
+      }
+      stopping = true;
+      process.stderr.write(`\npatchbay: ${signal}, stopping…\n`);
+      void (async () => {
+        await endpoint.close();
+        await runtime.stop();
+        resolve(0);
+      })();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+/** --verbose: one line per answered request, and the server's stderr. */
+function logRequests(runtime: ServerRuntime): void {
+  const methods = new Map<string, string>();
+  runtime.frames.subscribe(({ frames, skipped }) => {
+    if (skipped > 0) process.stderr.write(`patchbay: ${skipped} frames not logged (too many at once)\n`);
+    for (const f of frames) logFrame(f, methods);
+  });
+  runtime.stderr.subscribe((e) => process.stderr.write(`[server ${e.pid}] ${e.text}\n`));
+}
+
+function logFrame(f: Frame, methods: Map<string, string>): void {
+  const key = `${f.sessionId ?? '-'}|${String(f.rpcId)}`;
+  if (f.leg === 'client→proxy' && f.kind === 'request' && f.method) {
+    methods.set(key, f.method);
+    if (methods.size > 10_000) methods.clear();
+    return;
+  }
+  if (f.leg !== 'proxy→client' || (f.kind !== 'response' && f.kind !== 'error')) return;
+  const method = methods.get(key) ?? '?';
+  methods.delete(key);
+  const time = new Date(f.ts).toISOString().slice(11, 23);
+  const session = (f.sessionId ?? 'stateless').slice(0, 6);
+  const outcome = f.kind === 'error' ? 'error' : 'ok';
+  const latency = f.latencyMs === undefined ? '' : ` ${f.latencyMs} ms`;
+  process.stderr.write(
+    `${time} ${session} ${method} #${String(f.rpcId)} ${outcome}${latency} ${f.bytes} B\n`,
+  );
+}
