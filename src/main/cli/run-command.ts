@@ -14,6 +14,8 @@ Options:
   --mode <m>        isolated (a process per session, default) or shared (one process)
   --token <t>       require Authorization: Bearer <t>
   --origin <url>    also allow this browser Origin (repeatable)
+  --max-processes <n>  isolated mode: processes at most (default 16)
+  --max-sessions <n>   sessions at most (default 100)
   --verbose         log one line per request, and the server's stderr
 `;
 
@@ -31,6 +33,8 @@ export async function runCommand(argv: string[]): Promise<number> {
       mode: { type: 'string', default: 'isolated' },
       token: { type: 'string' },
       origin: { type: 'string', multiple: true },
+      'max-processes': { type: 'string', default: '16' },
+      'max-sessions': { type: 'string', default: '100' },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -56,8 +60,14 @@ export async function runCommand(argv: string[]): Promise<number> {
     return 2;
   }
   const mode: RoutingMode = values.mode;
+  const maxProcesses = Number(values['max-processes']);
+  const maxSessions = Number(values['max-sessions']);
+  if (![maxProcesses, maxSessions].every((n) => Number.isInteger(n) && n > 0)) {
+    process.stderr.write('patchbay run: --max-processes and --max-sessions must be positive whole numbers\n');
+    return 2;
+  }
   const [cmd, ...args] = command as [string, ...string[]];
-  const runtime = new ServerRuntime({ id: basename(cmd), command: cmd, args, mode });
+  const runtime = new ServerRuntime({ id: basename(cmd), command: cmd, args, mode, maxProcesses });
 
   const state = await runtime.start();
   if (state.status === 'crashed' && state.exit === undefined) {
@@ -71,6 +81,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     endpoint = await startEndpoint(runtime, {
       port,
       host: values.host,
+      maxSessions,
       ...(values.token ? { token: values.token } : {}),
       ...(values.origin ? { allowedOrigins: values.origin } : {}),
     });
