@@ -22,7 +22,7 @@ export type SseObserver = (text: string, kind: 'message' | 'endpoint' | 'keepali
 /**
  * The one SSE writer: every stream the proxy serves (POST responses, GET streams, replays,
  * legacy /sse) writes through it, so every frame has `event: message` (or `event: endpoint`)
- * and the same headers. `@ai-sdk/mcp` silently drops frames without an `event:` line.
+ * and the same headers (PROTOCOL.md: some clients drop or mishandle `data:`-only frames and hang).
  * Each frame is one write (flushed at once: no Nagle, no buffering proxies).
  */
 export class SseWriter {
