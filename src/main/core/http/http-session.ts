@@ -95,10 +95,12 @@ export class HttpSession implements SessionSink {
     this.streams.set(streamId, responder);
   }
 
-  /** A GET with Last-Event-ID resumes a POST stream: the rest of its messages go there. */
-  resumeStream(streamId: string, writer: SseWriter): void {
+  /** A GET with Last-Event-ID resumes a POST stream: the rest of its messages go there. False when it is over. */
+  resumeStream(streamId: string, writer: SseWriter): boolean {
     const responder = this.streams.get(streamId);
-    if (responder && !responder.finished) responder.adopt(writer);
+    if (!responder || responder.finished) return false;
+    responder.adopt(writer);
+    return true;
   }
 
   closed(end: SessionEnd): void {

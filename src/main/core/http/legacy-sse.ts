@@ -4,7 +4,7 @@ import { readBody } from './body-reader';
 import type { EndpointOptions } from './endpoint-options';
 import type { EndpointTap, McpEndpoint } from './mcp-endpoint';
 import { replyEmpty, replyError } from './replies';
-import { parseBody } from './request-parsing';
+import { parseBody, requireJson } from './request-parsing';
 import { type KeepAliveTicker, SseWriter } from './sse-writer';
 
 /**
@@ -61,6 +61,7 @@ export class LegacySse {
       });
       return;
     }
+    if (!requireJson(req, res, cors)) return;
     const body = await readBody(req, this.options.maxBodyBytes);
     if (!body.ok) {
       if (body.reason === 'too-large') {

@@ -9,7 +9,7 @@ import { HttpSession } from './http-session';
 import { PostResponder } from './post-responder';
 import { STATELESS_VERSION, atLeast, isSupportedVersion } from './protocol-versions';
 import { replyEmpty, replyError } from './replies';
-import { type BodyMessage, acceptable, parseBody } from './request-parsing';
+import { type BodyMessage, acceptable, parseBody, requireJson } from './request-parsing';
 import { type KeepAliveTicker, type SseObserver, SseWriter } from './sse-writer';
 import { checkStatelessHeaders } from './stateless-headers';
 
@@ -84,19 +84,7 @@ export class McpEndpoint {
   }
 
   private async post(req: IncomingMessage, res: ServerResponse, cors: OutgoingHttpHeaders): Promise<void> {
-    const type = req.headers['content-type'];
-    if (type === undefined || !/^application\/json\b/i.test(type)) {
-      replyError(
-        res,
-        415,
-        RpcErrorCode.InvalidRequest,
-        'Unsupported Media Type: Content-Type must be application/json',
-        {
-          headers: cors,
-        },
-      );
-      return;
-    }
+    if (!requireJson(req, res, cors)) return;
     const accept = acceptable(req);
     if (!accept.json && !accept.sse) {
       replyError(
@@ -284,7 +272,8 @@ export class McpEndpoint {
       // Only what that stream missed, from this session's own store.
       for (const e of replay.events) writer.message(e.json, `${replay.streamId}.${e.seq}`);
       if (replay.streamId === 'g') session.attachGetStream(writer);
-      else session.resumeStream(replay.streamId, writer);
+      // A POST stream ends after its response, replayed or not.
+      else if (!session.resumeStream(replay.streamId, writer)) writer.end();
       return;
     }
     // A second GET replaces the first: a reconnecting client's old socket may not be dead yet.
@@ -297,7 +286,7 @@ export class McpEndpoint {
     const session = this.sessionFor(req, res, cors);
     if (!session) return;
     await session.engine.close('client');
-    replyEmpty(res, 200, cors);
+    replyEmpty(res, 200, { ...cors, 'Mcp-Session-Id': session.id });
   }
 
   /** The session a GET/DELETE names: 400 without the header, 404 when unknown or ended. */
@@ -352,11 +341,17 @@ export class McpEndpoint {
       return;
     }
     const sse = accept.sse && (listen || !accept.json || mayStream(msg));
-    const responder = sse
-      ? new PostResponder(res, 1, {
-          mode: 'sse',
-          writer: this.statelessWriter(res, cors),
-        })
+    // Headers wait until the call is accepted: a refusal (-32022, 503) must still be a JSON 400/503.
+    const writer = sse
+      ? new SseWriter(
+          res,
+          cors,
+          { maxBufferedBytes: this.options.sseMaxBufferedBytes },
+          this.tap.sse?.(undefined),
+        )
+      : undefined;
+    const responder = writer
+      ? new PostResponder(res, 1, { mode: 'sse', writer })
       : new PostResponder(res, 1, {
           mode: 'json',
           batch: false,
@@ -367,6 +362,10 @@ export class McpEndpoint {
     this.tap.clientMessage?.(undefined, m);
     try {
       const call = await this.runtime.statelessCall(msg, responder.asCallSink());
+      if (writer) {
+        writer.open();
+        this.ticker.add(writer);
+      }
       res.once('close', () => {
         if (!responder.finished) call.cancel();
       });
@@ -381,17 +380,6 @@ export class McpEndpoint {
         });
       }
     }
-  }
-
-  private statelessWriter(res: ServerResponse, cors: OutgoingHttpHeaders): SseWriter {
-    const writer = new SseWriter(
-      res,
-      cors,
-      { maxBufferedBytes: this.options.sseMaxBufferedBytes },
-      this.tap.sse?.(undefined),
-    );
-    this.ticker.add(writer);
-    return writer;
   }
 
   /** Ends every session (the endpoint is closing). */

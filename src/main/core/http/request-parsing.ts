@@ -1,5 +1,7 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { RpcErrorCode } from '../jsonrpc/errors';
 import { type JsonRpcMessage, type MessageKind, messageKind } from '../jsonrpc/message';
+import { replyError } from './replies';
 
 /** What the client can take: lenient, since real clients send a wildcard or only JSON. */
 export function acceptable(req: IncomingMessage): { json: boolean; sse: boolean } {
@@ -47,4 +49,20 @@ export function parseBody(text: string): ParsedBody {
     messages.push({ msg: item as JsonRpcMessage, kind, line: oneLine ? text : JSON.stringify(item) });
   }
   return { ok: true, batch, messages };
+}
+
+/** Answers 415 unless the body is declared JSON; true when it is. */
+export function requireJson(req: IncomingMessage, res: ServerResponse, cors: OutgoingHttpHeaders): boolean {
+  const type = req.headers['content-type'];
+  if (type !== undefined && /^application\/json\b/i.test(type)) return true;
+  replyError(
+    res,
+    415,
+    RpcErrorCode.InvalidRequest,
+    'Unsupported Media Type: Content-Type must be application/json',
+    {
+      headers: cors,
+    },
+  );
+  return false;
 }
