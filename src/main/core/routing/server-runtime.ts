@@ -114,8 +114,9 @@ export class ServerRuntime extends EventEmitter<ServerRuntimeEvents> {
     if (this.stateValue.status !== 'stopped' && this.stateValue.status !== 'crashed') return this.stateValue;
     this.setState({ status: 'starting', since: Date.now() });
     this.main.start();
-    this.probe = this.runProbe();
+    this.probe ??= this.runProbe(); // a start after a crash keeps what the probe learned
     const idle = this.config.idleTimeoutMs ?? DEFAULT_IDLE_MS;
+    clearInterval(this.sweepTimer);
     this.sweepTimer = setInterval(() => this.expireIdle(idle), Math.max(50, Math.min(idle / 2, 60_000)));
     this.sweepTimer.unref();
     if (this.state.status === 'starting') {

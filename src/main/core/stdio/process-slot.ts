@@ -54,7 +54,10 @@ export class ProcessSlot {
 
   /** Starts keeping a process alive. */
   start(): void {
-    if (this.active) return;
+    // Crashed with restarts off (or waiting for one): a start is a fresh attempt now.
+    if (this.active && this.stateValue.status !== 'crashed') return;
+    clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
     this.active = true;
     this.attempt = 0;
     void this.launch();

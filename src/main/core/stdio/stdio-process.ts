@@ -102,17 +102,24 @@ export class StdioProcess {
     });
     const splitter = new StderrSplitter((line) => this.stderrLog?.append(this.pid, line));
     child.stderr.on('data', (chunk: Buffer) => splitter.push(chunk));
-    child.stderr.once('end', () => splitter.end());
+    const stderrEnded = new Promise<void>((resolve) => {
+      child.stderr.once('end', () => {
+        splitter.end();
+        resolve();
+      });
+      child.stderr.once('error', () => resolve());
+    });
     // EPIPE when the server dies mid-write: the exit handler reports it, nothing to throw.
     child.stdin.on('error', () => {});
 
     this.exited = new Promise<ProcessExit>((resolve) => {
       child.once('exit', (code, signal) => {
         untrackChild(this.pid);
-        // Let buffered stdout lines arrive before reporting, but never wait on a
-        // grandchild that still holds the pipe open.
+        // Let buffered output arrive before reporting, but never wait on a
+        // grandchild that still holds the pipes open.
+        // Its last stderr lines name the crash, so wait for those too.
         const settle = setTimeout(finish, 100);
-        void stdoutEnded.then(finish);
+        void Promise.all([stdoutEnded, stderrEnded]).then(finish);
         let done = false;
         function finish(this: void) {
           if (done) return;
