@@ -78,6 +78,7 @@ export class ServerRuntime extends EventEmitter<ServerRuntimeEvents> {
   private readonly statelessMux = new StatelessMux();
   private statelessSlot: ProcessSlot | undefined;
   private probe: Promise<ProtocolSupport> | undefined;
+  private probeLearnedNothing = false;
   private stateValue: ServerState = { status: 'stopped', since: Date.now() };
   private processesInUse = 0;
   private sweepTimer: NodeJS.Timeout | undefined;
@@ -114,7 +115,14 @@ export class ServerRuntime extends EventEmitter<ServerRuntimeEvents> {
     if (this.stateValue.status !== 'stopped' && this.stateValue.status !== 'crashed') return this.stateValue;
     this.setState({ status: 'starting', since: Date.now() });
     this.main.start();
-    this.probe ??= this.runProbe(); // a start after a crash keeps what the probe learned
+    // A start after a crash keeps what the probe learned, unless it learned nothing.
+    if (!this.probe || this.probeLearnedNothing) {
+      this.probeLearnedNothing = false;
+      this.probe = this.runProbe().then((support) => {
+        this.probeLearnedNothing = support.versions.length === 0;
+        return support;
+      });
+    }
     const idle = this.config.idleTimeoutMs ?? DEFAULT_IDLE_MS;
     clearInterval(this.sweepTimer);
     this.sweepTimer = setInterval(() => this.expireIdle(idle), Math.max(50, Math.min(idle / 2, 60_000)));
