@@ -30,7 +30,7 @@ describe('patchbay run', () => {
 
   it('says clearly when the command does not exist, and exits 1', async () => {
     const cli = await startCli(['run', '--port', '0', '--', 'patchbay-no-such-server'], /not found on PATH/);
-    expect(await cli.stop()).toBe(1);
+    expect(await cli.exited()).toBe(1);
   });
 
   it('names the port when it is taken', async () => {
@@ -43,7 +43,7 @@ describe('patchbay run', () => {
         /used by another program/,
       );
       expect(cli.output()).toContain(`Port ${port}`);
-      expect(await cli.stop()).toBe(1);
+      expect(await cli.exited()).toBe(1);
     } finally {
       blocker.close();
     }
@@ -54,6 +54,6 @@ describe('patchbay run', () => {
       ['run', '--host', '0.0.0.0', '--port', '0', '--', process.execPath, FIXTURE],
       /set a token/,
     );
-    expect(await cli.stop()).toBe(1);
+    expect(await cli.exited()).toBe(1);
   });
 });

@@ -65,7 +65,7 @@ describe('patchbay serve', () => {
     const port = new URL(url).port;
     const second = await startCli(['serve', '--port', port], /used by another program/);
     expect(second.output()).toContain(`Port ${port}`);
-    expect(await second.stop()).toBe(1);
+    expect(await second.exited()).toBe(1);
   });
 
   it('stops cleanly on SIGTERM', async () => {

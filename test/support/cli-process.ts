@@ -8,6 +8,8 @@ export interface RunningCli {
   output(): string;
   /** Sends a signal and resolves with the exit code once the process is gone. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Resolves with the exit code of a process that ends by itself (no signal sent). */
+  exited(): Promise<number | null>;
 }
 
 /** Starts `patchbay <args>` with `node` (the test runner's) and waits until `ready` matches its output. */
@@ -31,6 +33,10 @@ export async function startCli(
     output: () => out,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      const [code] = await exited;
+      return code;
+    },
+    async exited() {
       const [code] = await exited;
       return code;
     },
