@@ -68,6 +68,8 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   const [cmd, ...args] = command as [string, ...string[]];
   const runtime = new ServerRuntime({ id: basename(cmd), command: cmd, args, mode, maxProcesses });
+  // The token must never show in frames or logs, even if a server echoes it.
+  if (values.token) runtime.frames.redactor.setSecrets([values.token]);
 
   const state = await runtime.start();
   if (state.status === 'crashed' && state.exit === undefined) {
