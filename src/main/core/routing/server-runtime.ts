@@ -55,6 +55,8 @@ export interface ServerRuntimeEvents {
   state: [ServerState];
   'session-opened': [EngineSession];
   'session-closed': [EngineSession, SessionEnd];
+  /** A session's initialize was answered: its client name, version and revision are known. */
+  'session-initialized': [EngineSession];
   /** A process of this server ended without being asked to (isolated sessions included). */
   'process-crashed': [ProcessExit];
   /** A stdout line that is not a JSON-RPC message (banners, stray prints), kept for the inspector. */
@@ -87,6 +89,7 @@ export class ServerRuntime extends EventEmitter<ServerRuntimeEvents> {
   constructor(readonly config: ServerRuntimeConfig) {
     super();
     this.frames = new FrameTap(config.id ?? config.command);
+    this.stderr.redact = (text) => (this.frames.redactor.active ? this.frames.redactor.redact(text) : text);
     this.restart = { ...DEFAULT_RESTART_POLICY, ...config.restart };
     this.main = new ProcessSlot(() => this.spawn(), this.restart);
     this.main.onState = (s) => this.mainStateChanged(s);
@@ -191,6 +194,7 @@ export class ServerRuntime extends EventEmitter<ServerRuntimeEvents> {
       });
       session = new IsolatedSession(id, proc, sink, onEnded);
     }
+    session.onInitialized = (s) => this.emit('session-initialized', s);
     this.sessions.set(id, session);
     this.emit('session-opened', session);
     return session;

@@ -12,6 +12,8 @@ export abstract class SessionBase implements EngineSession {
   requestCount = 0;
   client: ClientDetails = {};
   closed = false;
+  /** Told once the server answered initialize (the client's details are complete then). */
+  onInitialized: ((session: SessionBase) => void) | undefined;
   protected readonly pending = new PendingRequests();
 
   constructor(
@@ -43,6 +45,7 @@ export abstract class SessionBase implements EngineSession {
   protected noteInitializeResult(result: unknown): void {
     const version = (result as { protocolVersion?: unknown } | undefined)?.protocolVersion;
     if (typeof version === 'string') this.client.protocolVersion = version;
+    this.onInitialized?.(this);
   }
 
   /** True when the client declared a capability (`sampling`, `elicitation`, `roots`). */

@@ -10,9 +10,22 @@ const live = new Set<number>();
 let hooked = false;
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
+/** Told of every child spawned and gone, e.g. to write a ledger a later launch can reap from. */
+export interface ChildListener {
+  spawned(pid: number, command: string): void;
+  exited(pid: number): void;
+}
+let listener: ChildListener | undefined;
+
+/** Sets (or clears) the one listener for child spawns and exits. */
+export function setChildListener(l: ChildListener | undefined): void {
+  listener = l;
+}
+
 /** Records a spawned child's pid until it exits. */
-export function trackChild(pid: number): void {
+export function trackChild(pid: number, command = ''): void {
   live.add(pid);
+  listener?.spawned(pid, command);
   if (hooked) return;
   hooked = true;
   process.once('exit', killAllChildrenSync);
@@ -22,6 +35,7 @@ export function trackChild(pid: number): void {
 /** Forgets a child that has exited. */
 export function untrackChild(pid: number): void {
   live.delete(pid);
+  listener?.exited(pid);
 }
 
 /** Pids of children still running. */

@@ -27,13 +27,16 @@ export class StderrLog {
   private nextSeq = 1;
   private readonly listeners = new Set<(entry: StderrEntry) => void>();
   readonly limits: StderrLogLimits;
+  /** Hides secrets a server prints (its env values marked secret, the token). */
+  redact: ((text: string) => string) | undefined;
 
   constructor(limits: Partial<StderrLogLimits> = {}) {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
   }
 
   /** Appends a line (already split) and tells subscribers. */
-  append(pid: number, line: string, ts = Date.now()): StderrEntry {
+  append(pid: number, raw: string, ts = Date.now()): StderrEntry {
+    const line = this.redact ? this.redact(raw) : raw;
     const text =
       line.length > this.limits.maxLineChars
         ? `${line.slice(0, this.limits.maxLineChars)}… [${line.length - this.limits.maxLineChars} more chars]`

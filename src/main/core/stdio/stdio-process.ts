@@ -83,9 +83,10 @@ export class StdioProcess {
     private readonly child: ChildProcessWithoutNullStreams,
     private readonly limits: StdioLimits,
     private readonly stderrLog: StderrLog | undefined,
+    command: string,
   ) {
     this.pid = child.pid!;
-    trackChild(this.pid);
+    trackChild(this.pid, command);
     const framer = new LineFramer(
       limits.maxLineBytes,
       (line) => this.handleLine(line),
@@ -167,7 +168,12 @@ export class StdioProcess {
         ),
       );
     });
-    return new StdioProcess(child, { ...DEFAULT_STDIO_LIMITS, ...options.limits }, options.stderrLog);
+    return new StdioProcess(
+      child,
+      { ...DEFAULT_STDIO_LIMITS, ...options.limits },
+      options.stderrLog,
+      resolved.file,
+    );
   }
 
   /** How it ended, once it has. */

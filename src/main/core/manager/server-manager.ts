@@ -1,0 +1,418 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
+import {
+  type ServerConfig,
+  type ServerConfigView,
+  type ServerInput,
+  validateServerInput,
+} from '@shared/server-config';
+import { ErrorCode, PatchbayError, toPatchbayError } from '../errors';
+import { type Endpoint, startEndpoint } from '../http/endpoint-server';
+import type { Frame } from '../inspect/frame';
+import type { FrameBatch } from '../inspect/frame-tap';
+import { findFreePort, isPortFree } from '../ports';
+import { ServerRuntime, type ServerState } from '../routing/server-runtime';
+import { killAllChildrenSync } from '../stdio/child-registry';
+import type { StderrEntry } from '../stdio/stderr-log';
+import { ChildLedger } from '../store/child-ledger';
+import { type Db, openDatabase } from '../store/database';
+import { KeyFileCipher, type SecretCipher } from '../store/secret-cipher';
+import { ServerStore } from '../store/server-store';
+import { type ExportFile, mergeSecrets, secretValues, toExport, toView } from './config-views';
+import { type FrameQuery, matchesQuery } from './frame-query';
+
+export interface ManagerOptions {
+  dataDir: string;
+  /** Electron passes safeStorage; elsewhere a 0600 key file beside the database. */
+  cipher?: SecretCipher;
+  /** Quit waits at most this long for servers to stop, then kills what is left. */
+  shutdownTimeoutMs?: number;
+}
+
+/** A connected client, as the Sessions tab lists it. */
+export interface SessionInfo {
+  id: string;
+  clientInfo?: { name?: string; version?: string };
+  protocolVersion?: string;
+  since: number;
+  lastActivityAt: number;
+  requests: number;
+  pending: number;
+}
+
+/** Everything the UI shows about a server's run. */
+export interface ServerStatus {
+  id: string;
+  state: ServerState;
+  url?: string;
+  sseUrl?: string;
+  sessions: SessionInfo[];
+  /** Why the last start failed (e.g. the port is taken). */
+  error?: { code: string; message: string };
+}
+
+export interface ManagerEvents {
+  'servers-changed': [ServerConfigView[]];
+  'server-status': [ServerStatus];
+  'client-seen': [{ serverId: string; session: SessionInfo }];
+}
+
+interface Running {
+  runtime: ServerRuntime;
+  endpoint: Endpoint | undefined;
+  error: { code: string; message: string } | undefined;
+}
+
+/**
+ * The one facade every shell (Electron, headless, CLI) talks to: the stored list of
+ * servers and their settings, starting and stopping them on their own stable ports,
+ * their status, logs and frames, restore on launch and a bounded shutdown.
+ */
+export class ServerManager extends EventEmitter<ManagerEvents> {
+  private readonly running = new Map<string, Running>();
+  private readonly store: ServerStore;
+  private readonly ledger: ChildLedger;
+  /** Pids a crash of the previous run left behind, killed at open. */
+  readonly reaped: number[];
+  private closed = false;
+
+  private constructor(
+    private readonly db: Db,
+    cipher: SecretCipher,
+    private readonly options: ManagerOptions,
+  ) {
+    super();
+    this.store = new ServerStore(db, cipher);
+    this.ledger = new ChildLedger(db);
+    this.reaped = this.ledger.reapLeftovers();
+    this.ledger.record();
+  }
+
+  /** Opens the data dir's database (migrating it) and reaps what a crashed run left. */
+  static open(options: ManagerOptions): ServerManager {
+    const db = openDatabase(join(options.dataDir, 'patchbay.db'));
+    const cipher = options.cipher ?? new KeyFileCipher(join(options.dataDir, 'secret.key'));
+    return new ServerManager(db, cipher, options);
+  }
+
+  list(): ServerConfigView[] {
+    return this.store.list().map(toView);
+  }
+
+  get(id: string): ServerConfigView {
+    return toView(this.config(id));
+  }
+
+  async create(input: ServerInput): Promise<ServerConfigView> {
+    const settings = this.validate(input);
+    this.assertNameFree(settings.name);
+    const taken = new Set(this.store.list().map((s) => s.port));
+    let port = settings.port;
+    if (port === undefined) port = await findFreePort(taken);
+    else await this.assertPortUsable(port, taken, settings.host);
+    const now = Date.now();
+    const config: ServerConfig = { ...settings, id: randomUUID(), port, createdAt: now, updatedAt: now };
+    this.store.insert(config);
+    this.changed();
+    return toView(config);
+  }
+
+  /** Edits a server; a running one restarts with the new settings (same port unless changed). */
+  async update(
+    id: string,
+    input: ServerInput,
+    options: { removeToken?: boolean } = {},
+  ): Promise<ServerConfigView> {
+    const previous = this.config(id);
+    const settings = mergeSecrets(this.validate(input), previous, options.removeToken);
+    if (settings.name.toLowerCase() !== previous.name.toLowerCase()) this.assertNameFree(settings.name);
+    const port = settings.port ?? previous.port;
+    if (port !== previous.port) {
+      await this.assertPortUsable(
+        port,
+        new Set(
+          this.store
+            .list()
+            .filter((s) => s.id !== id)
+            .map((s) => s.port),
+        ),
+        settings.host,
+      );
+    }
+    const config: ServerConfig = {
+      ...settings,
+      id,
+      port,
+      createdAt: previous.createdAt,
+      updatedAt: Date.now(),
+    };
+    this.store.update(config);
+    this.changed();
+    if (this.running.has(id)) await this.restart(id);
+    return toView(config);
+  }
+
+  async delete(id: string): Promise<void> {
+    this.config(id);
+    await this.stopRuntime(id);
+    this.store.delete(id);
+    this.changed();
+  }
+
+  /** Copies a server under a new name and a new port. */
+  async duplicate(id: string): Promise<ServerConfigView> {
+    const { id: _id, port: _port, createdAt: _c, updatedAt: _u, ...settings } = this.config(id);
+    let name = `${settings.name} copy`;
+    for (let n = 2; this.nameTaken(name); n++) name = `${settings.name} copy ${n}`;
+    return this.create({ ...settings, name });
+  }
+
+  /** Starts a server on its own port; a taken port is an error naming it, never a new URL. */
+  async start(id: string): Promise<ServerStatus> {
+    const config = this.config(id);
+    const current = this.running.get(id);
+    if (current?.endpoint) return this.status(id);
+    const runtime = this.createRuntime(config);
+    const entry: Running = { runtime, endpoint: undefined, error: undefined };
+    this.running.set(id, entry);
+    try {
+      entry.endpoint = await startEndpoint(runtime, {
+        host: config.host,
+        port: config.port,
+        maxSessions: config.limits.maxSessions,
+        maxBodyBytes: config.limits.maxBodyBytes,
+        allowedOrigins: config.allowedOrigins,
+        ...(config.token ? { token: config.token } : {}),
+      });
+    } catch (err) {
+      const e = toPatchbayError(err);
+      entry.error = { code: e.code, message: e.message };
+      this.emitStatus(id);
+      throw e;
+    }
+    this.store.setRunning(id, true);
+    await runtime.start();
+    this.emitStatus(id);
+    return this.status(id);
+  }
+
+  /** Stops a server; it stays stopped on the next launch. */
+  async stop(id: string): Promise<ServerStatus> {
+    this.config(id);
+    this.store.setRunning(id, false);
+    await this.stopRuntime(id);
+    this.emitStatus(id);
+    return this.status(id);
+  }
+
+  async restart(id: string): Promise<ServerStatus> {
+    await this.stopRuntime(id);
+    return this.start(id);
+  }
+
+  /** Starts every server; failures are reported in each status, not thrown. */
+  async startAll(): Promise<ServerStatus[]> {
+    return Promise.all(this.store.list().map((s) => this.start(s.id).catch(() => this.status(s.id))));
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(this.store.list().map((s) => this.stop(s.id)));
+  }
+
+  /** On launch: starts the servers that were running at quit, or are marked autostart. */
+  async restore(): Promise<ServerStatus[]> {
+    const wanted = new Set(this.store.runningIds());
+    for (const s of this.store.list()) if (s.autostart) wanted.add(s.id);
+    return Promise.all([...wanted].map((id) => this.start(id).catch(() => this.status(id))));
+  }
+
+  status(id: string): ServerStatus {
+    this.config(id);
+    const entry = this.running.get(id);
+    const status: ServerStatus = {
+      id,
+      state: entry?.endpoint ? entry.runtime.state : { status: 'stopped', since: Date.now() },
+      sessions: entry?.endpoint ? entry.runtime.listSessions().map(sessionInfo) : [],
+    };
+    if (entry?.endpoint) {
+      status.url = entry.endpoint.url;
+      status.sseUrl = entry.endpoint.sseUrl;
+    }
+    if (entry?.error) status.error = entry.error;
+    return status;
+  }
+
+  /** The server's stderr lines after `afterSeq`. */
+  logs(id: string, afterSeq = 0): StderrEntry[] {
+    return this.running.get(id)?.runtime.stderr.since(afterSeq) ?? [];
+  }
+
+  subscribeLogs(id: string, listener: (entry: StderrEntry) => void): () => void {
+    return this.runtimeOf(id).stderr.subscribe(listener);
+  }
+
+  /** Frames kept in memory that match the query, oldest first. */
+  frames(id: string, query: FrameQuery = {}): Frame[] {
+    const runtime = this.running.get(id)?.runtime;
+    if (!runtime) return [];
+    const all = runtime.frames.since(query.afterSeq ?? 0);
+    const matching = all.filter((f) => matchesQuery(f, query));
+    return query.limit === undefined ? matching : matching.slice(-query.limit);
+  }
+
+  subscribeFrames(id: string, listener: (batch: FrameBatch) => void): () => void {
+    return this.runtimeOf(id).frames.subscribe(listener);
+  }
+
+  exportJson(): string {
+    return JSON.stringify(toExport(this.store.list()), null, 2);
+  }
+
+  /** Adds the servers of an export; names that exist get a suffix, ports are assigned anew if taken. */
+  async importJson(text: string): Promise<ServerConfigView[]> {
+    const file = JSON.parse(text) as Partial<ExportFile>;
+    if (file.patchbay !== 1 || !Array.isArray(file.servers)) {
+      throw new PatchbayError(ErrorCode.InvalidArgument, 'This is not a Patchbay export file');
+    }
+    const added: ServerConfigView[] = [];
+    const ports = new Set(this.store.list().map((s) => s.port));
+    for (const s of file.servers) {
+      let name = s.name;
+      for (let n = 2; this.nameTaken(name); n++) name = `${s.name}-${n}`;
+      const { port, ...rest } = s;
+      added.push(await this.create({ ...rest, name, ...(ports.has(port) ? {} : { port }) }));
+    }
+    return added;
+  }
+
+  /** Stops everything within the bound, then kills what is left; the database is closed. */
+  async shutdown(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const timeout = this.options.shutdownTimeoutMs ?? 5000;
+    const ids = [...this.running.keys()];
+    await Promise.race([
+      Promise.all(ids.map((id) => this.stopRuntime(id))),
+      new Promise((r) => setTimeout(r, timeout).unref()),
+    ]);
+    killAllChildrenSync();
+    this.ledger.stop();
+    this.db.close();
+  }
+
+  private createRuntime(config: ServerConfig): ServerRuntime {
+    const env: Record<string, string> = {};
+    for (const e of config.env) env[e.key] = e.value ?? '';
+    const runtime = new ServerRuntime({
+      id: config.id,
+      command: config.command,
+      args: config.args,
+      env,
+      ...(config.cwd ? { cwd: config.cwd } : {}),
+      mode: config.mode,
+      maxProcesses: config.limits.maxProcesses,
+      idleTimeoutMs: config.limits.idleTimeoutMs,
+      restart: config.restart,
+    });
+    // Secret values must not show in frames or logs, even if the server echoes them.
+    runtime.frames.redactor.setSecrets(secretValues(config));
+    runtime.on('state', () => this.emitStatus(config.id));
+    runtime.on('session-opened', () => this.emitStatus(config.id));
+    runtime.on('session-closed', () => this.emitStatus(config.id));
+    runtime.on('session-initialized', (s) =>
+      this.emit('client-seen', { serverId: config.id, session: sessionInfo(s) }),
+    );
+    return runtime;
+  }
+
+  private async stopRuntime(id: string): Promise<void> {
+    const entry = this.running.get(id);
+    if (!entry) return;
+    this.running.delete(id);
+    await entry.endpoint?.close();
+    await entry.runtime.stop();
+  }
+
+  private runtimeOf(id: string): ServerRuntime {
+    const runtime = this.running.get(id)?.runtime;
+    if (!runtime) throw new PatchbayError(ErrorCode.NotRunning, 'The server is not running');
+    return runtime;
+  }
+
+  private config(id: string): ServerConfig {
+    const config = this.store.get(id);
+    if (!config) throw new PatchbayError(ErrorCode.NotFound, `No server with id ${id}`);
+    return config;
+  }
+
+  private validate(input: ServerInput) {
+    const result = validateServerInput(input);
+    if (!result.ok) {
+      const first = result.errors[0]!;
+      throw new PatchbayError(ErrorCode.InvalidArgument, `${first.field}: ${first.message}`, {
+        data: result.errors,
+      });
+    }
+    return result.value;
+  }
+
+  private nameTaken(name: string): boolean {
+    return this.store.list().some((s) => s.name.toLowerCase() === name.toLowerCase());
+  }
+
+  private assertNameFree(name: string): void {
+    if (this.nameTaken(name)) {
+      throw new PatchbayError(ErrorCode.AlreadyExists, `A server named "${name}" exists already`, {
+        data: [{ field: 'name', message: 'This name is taken' }],
+      });
+    }
+  }
+
+  private async assertPortUsable(port: number, taken: ReadonlySet<number>, host: string): Promise<void> {
+    if (taken.has(port)) {
+      throw new PatchbayError(ErrorCode.PortInUse, `Port ${port} belongs to another server`, {
+        data: [{ field: 'port', message: 'Another server has this port' }],
+      });
+    }
+    if (!(await isPortFree(port, host))) {
+      throw new PatchbayError(
+        ErrorCode.PortInUse,
+        `Port ${port} is used by another program. Pick another port.`,
+        {
+          data: [{ field: 'port', message: 'Used by another program' }],
+        },
+      );
+    }
+  }
+
+  private changed(): void {
+    this.emit('servers-changed', this.list());
+  }
+
+  private emitStatus(id: string): void {
+    if (this.store.get(id)) this.emit('server-status', this.status(id));
+  }
+}
+
+function sessionInfo(s: {
+  id: string;
+  client: { clientInfo?: { name?: string; version?: string }; protocolVersion?: string };
+  createdAt: number;
+  lastActivityAt: number;
+  requestCount: number;
+  pendingCount: number;
+}): SessionInfo {
+  const info: SessionInfo = {
+    id: s.id,
+    since: s.createdAt,
+    lastActivityAt: s.lastActivityAt,
+    requests: s.requestCount,
+    pending: s.pendingCount,
+  };
+  if (s.client.clientInfo) info.clientInfo = s.client.clientInfo;
+  if (s.client.protocolVersion) info.protocolVersion = s.client.protocolVersion;
+  return info;
+}
+
+export type { ServerState };

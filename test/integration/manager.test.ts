@@ -1,0 +1,194 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ErrorCode, type PatchbayError } from '../../src/main/core/errors';
+import { ServerManager } from '../../src/main/core/manager/server-manager';
+import { SECRET_MASK } from '../../src/shared/server-config';
+import { FIXTURE } from '../support/engine-client';
+import { until } from '../support/processes';
+
+const open: ServerManager[] = [];
+const dirs: string[] = [];
+function dataDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'patchbay-manager-'));
+  dirs.push(d);
+  return d;
+}
+function manager(dir: string): ServerManager {
+  const m = ServerManager.open({ dataDir: dir, shutdownTimeoutMs: 3000 });
+  open.push(m);
+  return m;
+}
+afterEach(async () => {
+  for (const m of open.splice(0)) await m.shutdown();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const fixture = (name: string, extra: object = {}) => ({
+  name,
+  command: process.execPath,
+  args: [FIXTURE],
+  ...extra,
+});
+
+async function callTool(url: string, name: string, args: Record<string, unknown> = {}): Promise<string> {
+  const client = new Client({ name: 'manager-test', version: '1' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  try {
+    const res = await client.callTool({ name, arguments: args });
+    return (res.content as { text: string }[])[0]!.text;
+  } finally {
+    await client.close();
+  }
+}
+
+describe('ServerManager', () => {
+  it('creates, lists, updates, duplicates and deletes, with field-level validation errors', async () => {
+    const m = manager(dataDir());
+    const a = await m.create(fixture('alpha'));
+    expect(a.port).toBeGreaterThan(0);
+    const err = (await m.create({ name: '', command: '' }).catch((e: unknown) => e)) as PatchbayError;
+    expect(err.code).toBe(ErrorCode.InvalidArgument);
+    expect(err.data).toEqual(
+      expect.arrayContaining([
+        { field: 'name', message: 'Give the server a name' },
+        { field: 'command', message: expect.stringMatching(/Enter the command/) as unknown },
+      ]),
+    );
+    await expect(m.create(fixture('ALPHA'))).rejects.toMatchObject({ code: ErrorCode.AlreadyExists });
+    await expect(m.create(fixture('beta', { port: a.port }))).rejects.toMatchObject({
+      code: ErrorCode.PortInUse,
+    });
+
+    const renamed = await m.update(a.id, fixture('alpha two', { mode: 'shared' }));
+    expect(renamed).toMatchObject({ name: 'alpha two', mode: 'shared', port: a.port });
+    const copy = await m.duplicate(a.id);
+    expect(copy.name).toBe('alpha two copy');
+    expect(copy.port).not.toBe(a.port);
+    expect(m.list().map((s) => s.name)).toEqual(['alpha two', 'alpha two copy']);
+    await m.delete(copy.id);
+    expect(m.list().map((s) => s.id)).toEqual([a.id]);
+    await expect(m.start('nope')).rejects.toMatchObject({ code: ErrorCode.NotFound });
+  });
+
+  it('masks secrets for the UI, keeps them on edit, and hides them in logs and frames', async () => {
+    const m = manager(dataDir());
+    const secret = 'sk-live-abcdef123456';
+    const s = await m.create(
+      fixture('secretive', {
+        env: [{ key: 'API_KEY', value: secret, secret: true }],
+        token: 'a-long-bearer-token',
+      }),
+    );
+    expect(s.env).toEqual([{ key: 'API_KEY', value: SECRET_MASK, secret: true }]);
+    expect(s.hasToken).toBe(true);
+    expect(JSON.stringify(m.list())).not.toContain(secret);
+    expect(m.exportJson()).not.toContain(secret);
+    expect(m.exportJson()).not.toContain('a-long-bearer-token');
+    // The form sends the mask back: the stored value stays.
+    await m.update(
+      s.id,
+      fixture('secretive', { env: [{ key: 'API_KEY', value: SECRET_MASK, secret: true }] }),
+    );
+    await m.update(s.id, {
+      ...fixture('secretive', { env: [{ key: 'API_KEY', secret: true }] }),
+      token: undefined,
+    });
+    const status = await m.start(s.id);
+    const client = new Client({ name: 't', version: '1' });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(status.url!), {
+        requestInit: { headers: { Authorization: 'Bearer a-long-bearer-token' } },
+      }),
+    );
+    await client.callTool({ name: 'echo', arguments: { text: `echo ${secret}` } });
+    await client.callTool({ name: 'stderr', arguments: { lines: 1, text: `leak ${secret}` } });
+    await client.close();
+    const frames = m.frames(s.id, { text: 'echo' });
+    expect(frames.length).toBeGreaterThan(2);
+    expect(JSON.stringify(m.frames(s.id))).not.toContain(secret);
+    expect(JSON.stringify(m.frames(s.id))).toContain('[redacted]');
+    await until(() => m.logs(s.id).some((l) => l.text.includes('leak')), 2000, 'stderr line');
+    expect(m.logs(s.id).find((l) => l.text.includes('leak'))!.text).toBe('leak [redacted] 1');
+  });
+
+  it('keeps the port across update, restart and reopening the database', async () => {
+    const dir = dataDir();
+    const m = manager(dir);
+    const s = await m.create(fixture('stable'));
+    const url = (await m.start(s.id)).url!;
+    expect(url).toBe(`http://127.0.0.1:${s.port}/mcp`);
+    await m.update(s.id, fixture('stable renamed'));
+    expect(m.status(s.id).url).toBe(url); // restarted with new settings, same URL
+    expect((await m.restart(s.id)).url).toBe(url);
+    expect(await callTool(url, 'echo', { text: 'ok' })).toBe('ok');
+    await m.shutdown();
+    const again = manager(dir);
+    const [restored] = await again.restore();
+    expect(restored!.url).toBe(url);
+    expect(await callTool(url, 'echo', { text: 'still' })).toBe('still');
+  });
+
+  it('says which port is taken at start, and never moves to another one', async () => {
+    const m = manager(dataDir());
+    const s = await m.create(fixture('blocked'));
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(s.port, '127.0.0.1', r));
+    try {
+      const err = (await m.start(s.id).catch((e: unknown) => e)) as PatchbayError;
+      expect(err.code).toBe(ErrorCode.PortInUse);
+      expect(err.message).toContain(`Port ${s.port}`);
+      expect(m.status(s.id)).toMatchObject({ error: { code: 'port_in_use' } });
+      expect(m.status(s.id).url).toBeUndefined();
+    } finally {
+      blocker.close();
+    }
+    expect((await m.start(s.id)).url).toBe(`http://127.0.0.1:${s.port}/mcp`);
+  });
+
+  it('restores on launch what was running and what is marked autostart, not what was stopped', async () => {
+    const dir = dataDir();
+    const m = manager(dir);
+    const running = await m.create(fixture('was running'));
+    const auto = await m.create(fixture('autostart', { autostart: true }));
+    const stopped = await m.create(fixture('stopped by user'));
+    await m.start(running.id);
+    await m.start(stopped.id);
+    await m.stop(stopped.id);
+    await m.shutdown();
+    const again = manager(dir);
+    const restored = await again.restore();
+    expect(restored.map((r) => r.id).sort()).toEqual([running.id, auto.id].sort());
+    expect(again.status(running.id).state.status).toBe('running');
+    expect(again.status(auto.id).state.status).toBe('running');
+    expect(again.status(stopped.id).state.status).toBe('stopped');
+  });
+
+  it('reports sessions and the clients seen', async () => {
+    const m = manager(dataDir());
+    const s = await m.create(fixture('clients'));
+    const url = (await m.start(s.id)).url!;
+    const seen: string[] = [];
+    m.on('client-seen', (e) => seen.push(`${e.session.clientInfo?.name}@${e.session.protocolVersion}`));
+    const client = new Client({ name: 'visible-client', version: '2.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+    expect(m.status(s.id).sessions).toHaveLength(1);
+    expect(m.status(s.id).sessions[0]!.clientInfo).toEqual({ name: 'visible-client', version: '2.0' });
+    await client.close();
+    expect(seen[0]).toMatch(/^visible-client@2025-/);
+  });
+
+  it('exports and imports its own JSON', async () => {
+    const m = manager(dataDir());
+    await m.create(fixture('one', { env: [{ key: 'K', value: 'v' }] }));
+    const text = m.exportJson();
+    const other = manager(dataDir());
+    const added = await other.importJson(text);
+    expect(added.map((a) => [a.name, a.env])).toEqual([['one', [{ key: 'K', value: 'v', secret: false }]]]);
+    await expect(other.importJson('{"x":1}')).rejects.toMatchObject({ code: ErrorCode.InvalidArgument });
+  });
+});
