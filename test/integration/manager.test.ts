@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -190,5 +190,47 @@ describe('ServerManager', () => {
     const added = await other.importJson(text);
     expect(added.map((a) => [a.name, a.env])).toEqual([['one', [{ key: 'K', value: 'v', secret: false }]]]);
     await expect(other.importJson('{"x":1}')).rejects.toMatchObject({ code: ErrorCode.InvalidArgument });
+  });
+
+  it('imports servers found in AI clients’ config files, skipping what it has already', async () => {
+    const home = dataDir();
+    mkdirSync(join(home, '.cursor'), { recursive: true });
+    writeFileSync(
+      join(home, '.cursor/mcp.json'),
+      JSON.stringify({
+        mcpServers: {
+          '@scope/files': {
+            command: 'npx',
+            args: ['-y', '@scope/files'],
+            env: { API_TOKEN: 'tok-123456789' },
+          },
+          remote: { url: 'https://example.com/mcp' },
+        },
+      }),
+    );
+    const m = manager(dataDir());
+    const scan = await m.scanClients({ home, env: {}, cwd: home });
+    expect(scan.found.map((f) => f.name)).toEqual(['@scope/files']);
+    expect(scan.skipped.map((s) => s.kind)).toContain('remote');
+    const [added] = await m.importFromClients(scan.found);
+    expect(added).toMatchObject({ name: 'scope-files', command: 'npx', args: ['-y', '@scope/files'] });
+    expect(added!.env).toEqual([{ key: 'API_TOKEN', value: SECRET_MASK, secret: true }]);
+    const again = await m.scanClients({ home, env: {}, cwd: home });
+    expect(again.found).toEqual([]);
+    expect(again.skipped.some((s) => s.reason === 'already in Patchbay')).toBe(true);
+  });
+
+  it('keeps frame history on disk when asked, within its retention', async () => {
+    const dir = dataDir();
+    const m = manager(dir);
+    m.setFrameHistory({ enabled: true, maxFrames: 6, maxAgeMs: 60_000 });
+    const s = await m.create(fixture('history'));
+    const url = (await m.start(s.id)).url!;
+    await callTool(url, 'echo', { text: 'remember me' });
+    await until(() => m.frames(s.id, { history: true, text: 'remember me' }).length > 0, 2000, 'history');
+    expect(m.frames(s.id, { history: true }).length).toBeLessThanOrEqual(6);
+    await m.shutdown();
+    const again = manager(dir);
+    expect(again.frames(s.id, { history: true }).some((f) => f.raw.includes('remember me'))).toBe(true);
   });
 });

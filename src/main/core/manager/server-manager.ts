@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import {
   type ServerConfig,
@@ -7,20 +8,26 @@ import {
   type ServerInput,
   validateServerInput,
 } from '@shared/server-config';
-import { ErrorCode, PatchbayError, toPatchbayError } from '../errors';
-import { type Endpoint, startEndpoint } from '../http/endpoint-server';
+import { ErrorCode, PatchbayError } from '../errors';
 import type { Frame } from '../inspect/frame';
 import type { FrameBatch } from '../inspect/frame-tap';
 import { findFreePort, isPortFree } from '../ports';
-import { ServerRuntime, type ServerState } from '../routing/server-runtime';
+import { type ServerRuntime, type ServerState } from '../routing/server-runtime';
 import { killAllChildrenSync } from '../stdio/child-registry';
 import type { StderrEntry } from '../stdio/stderr-log';
 import { ChildLedger } from '../store/child-ledger';
 import { type Db, openDatabase } from '../store/database';
 import { KeyFileCipher, type SecretCipher } from '../store/secret-cipher';
 import { ServerStore } from '../store/server-store';
-import { type ExportFile, mergeSecrets, secretValues, toExport, toView } from './config-views';
+import type { ImportScan, ImportedServer } from '../clients/import/imported-server';
+import { scanClientConfigs } from '../clients/import/scan-clients';
+import { existingForScan, toServerInput } from './client-import';
+import { type ExportFile, mergeSecrets, toExport, toView } from './config-views';
 import { type FrameQuery, matchesQuery } from './frame-query';
+import { RunningServers, type ServerStatus } from './running-servers';
+import type { SessionInfo } from './session-info';
+import { DEFAULT_RETENTION, FrameHistory, type FrameRetention } from '../store/frame-history';
+import { SettingsStore } from '../store/settings-store';
 
 export interface ManagerOptions {
   dataDir: string;
@@ -30,38 +37,15 @@ export interface ManagerOptions {
   shutdownTimeoutMs?: number;
 }
 
-/** A connected client, as the Sessions tab lists it. */
-export interface SessionInfo {
-  id: string;
-  clientInfo?: { name?: string; version?: string };
-  protocolVersion?: string;
-  since: number;
-  lastActivityAt: number;
-  requests: number;
-  pending: number;
-}
-
-/** Everything the UI shows about a server's run. */
-export interface ServerStatus {
-  id: string;
-  state: ServerState;
-  url?: string;
-  sseUrl?: string;
-  sessions: SessionInfo[];
-  /** Why the last start failed (e.g. the port is taken). */
-  error?: { code: string; message: string };
-}
-
 export interface ManagerEvents {
   'servers-changed': [ServerConfigView[]];
   'server-status': [ServerStatus];
   'client-seen': [{ serverId: string; session: SessionInfo }];
 }
 
-interface Running {
-  runtime: ServerRuntime;
-  endpoint: Endpoint | undefined;
-  error: { code: string; message: string } | undefined;
+/** Whether frames are also kept on disk, and for how long. */
+export interface FrameHistorySettings extends FrameRetention {
+  enabled: boolean;
 }
 
 /**
@@ -70,8 +54,10 @@ interface Running {
  * their status, logs and frames, restore on launch and a bounded shutdown.
  */
 export class ServerManager extends EventEmitter<ManagerEvents> {
-  private readonly running = new Map<string, Running>();
+  private readonly running: RunningServers;
   private readonly store: ServerStore;
+  private readonly settings: SettingsStore;
+  private readonly history: FrameHistory;
   private readonly ledger: ChildLedger;
   /** Pids a crash of the previous run left behind, killed at open. */
   readonly reaped: number[];
@@ -84,7 +70,14 @@ export class ServerManager extends EventEmitter<ManagerEvents> {
   ) {
     super();
     this.store = new ServerStore(db, cipher);
+    this.settings = new SettingsStore(db);
+    this.history = new FrameHistory(db, this.frameHistorySettings());
     this.ledger = new ChildLedger(db);
+    this.running = new RunningServers({
+      changed: (id) => this.emitStatus(id),
+      clientSeen: (serverId, session) => this.emit('client-seen', { serverId, session }),
+      recordFrames: (id, batch) => this.history.append(id, batch.frames),
+    });
     this.reaped = this.ledger.reapLeftovers();
     this.ledger.record();
   }
@@ -149,13 +142,13 @@ export class ServerManager extends EventEmitter<ManagerEvents> {
     };
     this.store.update(config);
     this.changed();
-    if (this.running.has(id)) await this.restart(id);
+    if (this.running.isUp(id)) await this.restart(id);
     return toView(config);
   }
 
   async delete(id: string): Promise<void> {
     this.config(id);
-    await this.stopRuntime(id);
+    await this.running.stop(id);
     this.store.delete(id);
     this.changed();
   }
@@ -171,29 +164,8 @@ export class ServerManager extends EventEmitter<ManagerEvents> {
   /** Starts a server on its own port; a taken port is an error naming it, never a new URL. */
   async start(id: string): Promise<ServerStatus> {
     const config = this.config(id);
-    const current = this.running.get(id);
-    if (current?.endpoint) return this.status(id);
-    const runtime = this.createRuntime(config);
-    const entry: Running = { runtime, endpoint: undefined, error: undefined };
-    this.running.set(id, entry);
-    try {
-      entry.endpoint = await startEndpoint(runtime, {
-        host: config.host,
-        port: config.port,
-        maxSessions: config.limits.maxSessions,
-        maxBodyBytes: config.limits.maxBodyBytes,
-        allowedOrigins: config.allowedOrigins,
-        ...(config.token ? { token: config.token } : {}),
-      });
-    } catch (err) {
-      const e = toPatchbayError(err);
-      entry.error = { code: e.code, message: e.message };
-      this.emitStatus(id);
-      throw e;
-    }
+    await this.running.start(config, this.frameHistorySettings().enabled);
     this.store.setRunning(id, true);
-    await runtime.start();
-    this.emitStatus(id);
     return this.status(id);
   }
 
@@ -201,13 +173,13 @@ export class ServerManager extends EventEmitter<ManagerEvents> {
   async stop(id: string): Promise<ServerStatus> {
     this.config(id);
     this.store.setRunning(id, false);
-    await this.stopRuntime(id);
+    await this.running.stop(id);
     this.emitStatus(id);
     return this.status(id);
   }
 
   async restart(id: string): Promise<ServerStatus> {
-    await this.stopRuntime(id);
+    await this.running.stop(id);
     return this.start(id);
   }
 
@@ -229,40 +201,59 @@ export class ServerManager extends EventEmitter<ManagerEvents> {
 
   status(id: string): ServerStatus {
     this.config(id);
-    const entry = this.running.get(id);
-    const status: ServerStatus = {
-      id,
-      state: entry?.endpoint ? entry.runtime.state : { status: 'stopped', since: Date.now() },
-      sessions: entry?.endpoint ? entry.runtime.listSessions().map(sessionInfo) : [],
-    };
-    if (entry?.endpoint) {
-      status.url = entry.endpoint.url;
-      status.sseUrl = entry.endpoint.sseUrl;
-    }
-    if (entry?.error) status.error = entry.error;
-    return status;
+    return this.running.status(id);
   }
 
   /** The server's stderr lines after `afterSeq`. */
   logs(id: string, afterSeq = 0): StderrEntry[] {
-    return this.running.get(id)?.runtime.stderr.since(afterSeq) ?? [];
+    return this.running.runtime(id)?.stderr.since(afterSeq) ?? [];
   }
 
   subscribeLogs(id: string, listener: (entry: StderrEntry) => void): () => void {
     return this.runtimeOf(id).stderr.subscribe(listener);
   }
 
-  /** Frames kept in memory that match the query, oldest first. */
-  frames(id: string, query: FrameQuery = {}): Frame[] {
-    const runtime = this.running.get(id)?.runtime;
-    if (!runtime) return [];
-    const all = runtime.frames.since(query.afterSeq ?? 0);
+  /** Frames that match the query, oldest first: kept in memory, or on disk with `history`. */
+  frames(id: string, query: FrameQuery & { history?: boolean } = {}): Frame[] {
+    let all: Frame[];
+    if (query.history) all = this.history.read(id);
+    else all = this.running.runtime(id)?.frames.since(query.afterSeq ?? 0) ?? [];
     const matching = all.filter((f) => matchesQuery(f, query));
     return query.limit === undefined ? matching : matching.slice(-query.limit);
   }
 
+  frameHistorySettings(): FrameHistorySettings {
+    return this.settings.get('frameHistory', { enabled: false, ...DEFAULT_RETENTION });
+  }
+
+  /** Turns disk history of frames on or off for every server, with its retention. */
+  setFrameHistory(settings: FrameHistorySettings): void {
+    this.settings.set('frameHistory', settings);
+    this.history.setRetention(settings);
+    this.running.recordHistory(settings.enabled);
+  }
+
   subscribeFrames(id: string, listener: (batch: FrameBatch) => void): () => void {
     return this.runtimeOf(id).frames.subscribe(listener);
+  }
+
+  /** What the AI clients on this machine have configured, minus what Patchbay has already. */
+  scanClients(options: { cwd?: string; home?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ImportScan> {
+    return scanClientConfigs({
+      platform: process.platform,
+      home: options.home ?? homedir(),
+      env: options.env ?? process.env,
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+      existing: existingForScan(this.store.list()),
+    });
+  }
+
+  /** Adds entries the user picked from `scanClients()`; names are cleaned and made unique. */
+  async importFromClients(entries: readonly ImportedServer[]): Promise<ServerConfigView[]> {
+    const taken = new Set(this.store.list().map((s) => s.name.toLowerCase()));
+    const added: ServerConfigView[] = [];
+    for (const entry of entries) added.push(await this.create(toServerInput(entry, taken)));
+    return added;
   }
 
   exportJson(): string {
@@ -291,9 +282,8 @@ export class ServerManager extends EventEmitter<ManagerEvents> {
     if (this.closed) return;
     this.closed = true;
     const timeout = this.options.shutdownTimeoutMs ?? 5000;
-    const ids = [...this.running.keys()];
     await Promise.race([
-      Promise.all(ids.map((id) => this.stopRuntime(id))),
+      Promise.all(this.running.ids().map((id) => this.running.stop(id))),
       new Promise((r) => setTimeout(r, timeout).unref()),
     ]);
     killAllChildrenSync();
@@ -301,41 +291,8 @@ export class ServerManager extends EventEmitter<ManagerEvents> {
     this.db.close();
   }
 
-  private createRuntime(config: ServerConfig): ServerRuntime {
-    const env: Record<string, string> = {};
-    for (const e of config.env) env[e.key] = e.value ?? '';
-    const runtime = new ServerRuntime({
-      id: config.id,
-      command: config.command,
-      args: config.args,
-      env,
-      ...(config.cwd ? { cwd: config.cwd } : {}),
-      mode: config.mode,
-      maxProcesses: config.limits.maxProcesses,
-      idleTimeoutMs: config.limits.idleTimeoutMs,
-      restart: config.restart,
-    });
-    // Secret values must not show in frames or logs, even if the server echoes them.
-    runtime.frames.redactor.setSecrets(secretValues(config));
-    runtime.on('state', () => this.emitStatus(config.id));
-    runtime.on('session-opened', () => this.emitStatus(config.id));
-    runtime.on('session-closed', () => this.emitStatus(config.id));
-    runtime.on('session-initialized', (s) =>
-      this.emit('client-seen', { serverId: config.id, session: sessionInfo(s) }),
-    );
-    return runtime;
-  }
-
-  private async stopRuntime(id: string): Promise<void> {
-    const entry = this.running.get(id);
-    if (!entry) return;
-    this.running.delete(id);
-    await entry.endpoint?.close();
-    await entry.runtime.stop();
-  }
-
   private runtimeOf(id: string): ServerRuntime {
-    const runtime = this.running.get(id)?.runtime;
+    const runtime = this.running.runtime(id);
     if (!runtime) throw new PatchbayError(ErrorCode.NotRunning, 'The server is not running');
     return runtime;
   }
@@ -395,24 +352,4 @@ export class ServerManager extends EventEmitter<ManagerEvents> {
   }
 }
 
-function sessionInfo(s: {
-  id: string;
-  client: { clientInfo?: { name?: string; version?: string }; protocolVersion?: string };
-  createdAt: number;
-  lastActivityAt: number;
-  requestCount: number;
-  pendingCount: number;
-}): SessionInfo {
-  const info: SessionInfo = {
-    id: s.id,
-    since: s.createdAt,
-    lastActivityAt: s.lastActivityAt,
-    requests: s.requestCount,
-    pending: s.pendingCount,
-  };
-  if (s.client.clientInfo) info.clientInfo = s.client.clientInfo;
-  if (s.client.protocolVersion) info.protocolVersion = s.client.protocolVersion;
-  return info;
-}
-
-export type { ServerState };
+export type { ServerState, ServerStatus, SessionInfo };

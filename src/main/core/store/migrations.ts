@@ -29,6 +29,7 @@ export const MIGRATIONS: readonly string[] = [
    );`,
   // 3: optional frame history, with retention by count and age.
   `CREATE TABLE frames (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
      server_id TEXT NOT NULL,
      seq INTEGER NOT NULL,
      ts INTEGER NOT NULL,
@@ -40,8 +41,7 @@ export const MIGRATIONS: readonly string[] = [
      rpc_id TEXT,
      bytes INTEGER NOT NULL,
      raw TEXT NOT NULL,
-     latency_ms INTEGER,
-     PRIMARY KEY (server_id, seq)
+     latency_ms INTEGER
    );
    CREATE INDEX frames_by_time ON frames (server_id, ts);
    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,

@@ -61,7 +61,8 @@ export function parseClientConfig(text: string, format: ConfigFormat): ParsedCon
       if (projects === undefined) break;
       if (!isObject(projects)) throw invalidFile('"projects" is not an object');
       for (const [folder, project] of Object.entries(projects)) {
-        if (isObject(project)) readServerMap(project.mcpServers, `projects.${folder}.mcpServers`, out, folder);
+        if (isObject(project))
+          readServerMap(project.mcpServers, `projects.${folder}.mcpServers`, out, folder);
       }
       break;
     }
@@ -80,7 +81,9 @@ function parseJsonObject(text: string): Record<string, unknown> {
   const first = errors[0];
   if (first !== undefined) {
     const { line, column } = position(body, first.offset);
-    throw invalidFile(`not valid JSON: ${printParseErrorCode(first.error)} at line ${line}, column ${column}`);
+    throw invalidFile(
+      `not valid JSON: ${printParseErrorCode(first.error)} at line ${line}, column ${column}`,
+    );
   }
   if (!isObject(value)) throw invalidFile('expected a JSON object at the top level');
   return value;
@@ -122,19 +125,26 @@ function readEntry(name: string, raw: unknown): ParsedEntry | ParsedSkip {
   // Windsurf and Cline-style files keep turned-off servers with "disabled": true.
   if (raw.disabled === true) return { name, kind: 'disabled', reason: 'disabled in this config' };
   const type = raw.type;
-  if (type !== undefined && typeof type !== 'string') return { name, kind: 'invalid', reason: 'type: must be a string' };
+  if (type !== undefined && typeof type !== 'string')
+    return { name, kind: 'invalid', reason: 'type: must be a string' };
   // Windsurf spells the remote address serverUrl; the others url.
-  const url = typeof raw.url === 'string' ? raw.url : typeof raw.serverUrl === 'string' ? raw.serverUrl : undefined;
+  const url =
+    typeof raw.url === 'string' ? raw.url : typeof raw.serverUrl === 'string' ? raw.serverUrl : undefined;
   if ((type !== undefined && REMOTE_TYPES.has(type)) || (raw.command === undefined && url !== undefined)) {
     return { name, kind: 'remote', reason: remoteReason(type, url) };
   }
-  if (type !== undefined && type !== 'stdio') return { name, kind: 'invalid', reason: `type: "${type}" is not stdio` };
+  if (type !== undefined && type !== 'stdio')
+    return { name, kind: 'invalid', reason: `type: "${type}" is not stdio` };
 
   const parsed = StdioEntrySchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue === undefined ? '' : issue.path.join('.');
-    return { name, kind: 'invalid', reason: `${where === '' ? 'entry' : where}: ${issue?.message ?? 'invalid'}` };
+    return {
+      name,
+      kind: 'invalid',
+      reason: `${where === '' ? 'entry' : where}: ${issue?.message ?? 'invalid'}`,
+    };
   }
   const { command, args, env, cwd, envFile } = parsed.data;
   const entry: ParsedEntry = { name, command, args, env, warnings: [] };

@@ -105,7 +105,12 @@ export function dedupe(
   for (const server of found) {
     const k = key(server);
     if (existingKeys.has(k)) {
-      skipped.push({ name: server.name, kind: 'existing', reason: 'already in Patchbay', source: server.source });
+      skipped.push({
+        name: server.name,
+        kind: 'existing',
+        reason: 'already in Patchbay',
+        source: server.source,
+      });
       continue;
     }
     const first = firstByKey.get(k);
@@ -120,7 +125,11 @@ export function dedupe(
     kept.push(
       name === server.name
         ? server
-        : { ...server, name, warnings: [...server.warnings, `renamed from "${server.name}": that name is taken`] },
+        : {
+            ...server,
+            name,
+            warnings: [...server.warnings, `renamed from "${server.name}": that name is taken`],
+          },
     );
   }
   return { found: kept, skipped };
@@ -158,7 +167,9 @@ async function toImported(
   const skip = (reason: string): SkippedEntry => ({ name: entry.name, kind: 'env-file', reason, source });
   const file = resolveEnvFile(entry.envFile, options, project);
   if (file === undefined) {
-    return skip(`envFile "${entry.envFile}" cannot be located outside the client; copy its variables into env`);
+    return skip(
+      `envFile "${entry.envFile}" cannot be located outside the client; copy its variables into env`,
+    );
   }
   let text: string | undefined;
   try {
@@ -176,7 +187,11 @@ async function toImported(
 }
 
 /** The absolute path of an `envFile`, or undefined when it depends on something only the client knows. */
-function resolveEnvFile(envFile: string, options: ScanOptions, project: string | undefined): string | undefined {
+function resolveEnvFile(
+  envFile: string,
+  options: ScanOptions,
+  project: string | undefined,
+): string | undefined {
   const p = options.platform === 'win32' ? path.win32 : path.posix;
   let resolved = envFile.replaceAll('${userHome}', options.home);
   if (project !== undefined) resolved = resolved.replaceAll('${workspaceFolder}', project);

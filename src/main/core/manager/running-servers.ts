@@ -1,0 +1,139 @@
+import type { ServerConfig } from '@shared/server-config';
+import { toPatchbayError } from '../errors';
+import { type Endpoint, startEndpoint } from '../http/endpoint-server';
+import type { FrameBatch } from '../inspect/frame-tap';
+import { ServerRuntime, type ServerState } from '../routing/server-runtime';
+import { secretValues } from './config-views';
+import { type SessionInfo, sessionInfo } from './session-info';
+
+/** Everything the UI shows about a server's run. */
+export interface ServerStatus {
+  id: string;
+  state: ServerState;
+  url?: string;
+  sseUrl?: string;
+  sessions: SessionInfo[];
+  /** Why the last start failed (e.g. the port is taken). */
+  error?: { code: string; message: string };
+}
+
+interface Running {
+  runtime: ServerRuntime;
+  endpoint: Endpoint | undefined;
+  error: { code: string; message: string } | undefined;
+  /** Stops writing its frames to the history. */
+  unrecord?: () => void;
+}
+
+export interface RunningServersHooks {
+  /** Something in a server's status changed. */
+  changed(id: string): void;
+  clientSeen(id: string, session: SessionInfo): void;
+  /** Where frames go when history is on. */
+  recordFrames(id: string, batch: FrameBatch): void;
+}
+
+/** The servers that run now: each a runtime with its endpoint on the server's own port. */
+export class RunningServers {
+  private readonly running = new Map<string, Running>();
+
+  constructor(private readonly hooks: RunningServersHooks) {}
+
+  ids(): string[] {
+    return [...this.running.keys()];
+  }
+
+  runtime(id: string): ServerRuntime | undefined {
+    return this.running.get(id)?.runtime;
+  }
+
+  isUp(id: string): boolean {
+    return this.running.get(id)?.endpoint !== undefined;
+  }
+
+  /** Binds the port first (a taken port fails before anything is spawned), then starts the server. */
+  async start(config: ServerConfig, recordHistory: boolean): Promise<void> {
+    if (this.isUp(config.id)) return;
+    const runtime = this.createRuntime(config);
+    const entry: Running = { runtime, endpoint: undefined, error: undefined };
+    this.running.set(config.id, entry);
+    try {
+      entry.endpoint = await startEndpoint(runtime, {
+        host: config.host,
+        port: config.port,
+        maxSessions: config.limits.maxSessions,
+        maxBodyBytes: config.limits.maxBodyBytes,
+        allowedOrigins: config.allowedOrigins,
+        ...(config.token ? { token: config.token } : {}),
+      });
+    } catch (err) {
+      const e = toPatchbayError(err);
+      entry.error = { code: e.code, message: e.message };
+      this.hooks.changed(config.id);
+      throw e;
+    }
+    this.record(config.id, entry, recordHistory);
+    await runtime.start();
+    this.hooks.changed(config.id);
+  }
+
+  async stop(id: string): Promise<void> {
+    const entry = this.running.get(id);
+    if (!entry) return;
+    this.running.delete(id);
+    entry.unrecord?.();
+    await entry.endpoint?.close();
+    await entry.runtime.stop();
+  }
+
+  status(id: string): ServerStatus {
+    const entry = this.running.get(id);
+    const up = entry?.endpoint !== undefined;
+    const status: ServerStatus = {
+      id,
+      state: up ? entry.runtime.state : { status: 'stopped', since: Date.now() },
+      sessions: up ? entry.runtime.listSessions().map(sessionInfo) : [],
+    };
+    if (up) {
+      status.url = entry.endpoint!.url;
+      status.sseUrl = entry.endpoint!.sseUrl;
+    }
+    if (entry?.error) status.error = entry.error;
+    return status;
+  }
+
+  /** Turns frame history on or off for every running server. */
+  recordHistory(enabled: boolean): void {
+    for (const [id, entry] of this.running) this.record(id, entry, enabled);
+  }
+
+  private record(id: string, entry: Running, enabled: boolean): void {
+    entry.unrecord?.();
+    delete entry.unrecord;
+    if (enabled)
+      entry.unrecord = entry.runtime.frames.subscribe((batch) => this.hooks.recordFrames(id, batch));
+  }
+
+  private createRuntime(config: ServerConfig): ServerRuntime {
+    const env: Record<string, string> = {};
+    for (const e of config.env) env[e.key] = e.value ?? '';
+    const runtime = new ServerRuntime({
+      id: config.id,
+      command: config.command,
+      args: config.args,
+      env,
+      ...(config.cwd ? { cwd: config.cwd } : {}),
+      mode: config.mode,
+      maxProcesses: config.limits.maxProcesses,
+      idleTimeoutMs: config.limits.idleTimeoutMs,
+      restart: config.restart,
+    });
+    // Secret values must not show in frames or logs, even if the server echoes them.
+    runtime.frames.redactor.setSecrets(secretValues(config));
+    runtime.on('state', () => this.hooks.changed(config.id));
+    runtime.on('session-opened', () => this.hooks.changed(config.id));
+    runtime.on('session-closed', () => this.hooks.changed(config.id));
+    runtime.on('session-initialized', (s) => this.hooks.clientSeen(config.id, sessionInfo(s)));
+    return runtime;
+  }
+}
