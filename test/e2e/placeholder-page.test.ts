@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/chromium';
-import { type RunningCli, startCli } from '../support/cli-process';
+import { type RunningCli, startCli, tempDataDir } from '../support/cli-process';
 
 describe('the UI in a browser (patchbay serve)', () => {
   let cli: RunningCli;
@@ -9,7 +9,10 @@ describe('the UI in a browser (patchbay serve)', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    const started = await startCli(['serve', '--port', '0'], /Patchbay UI: (http:\/\/127\.0\.0\.1:\d+\/)/);
+    const started = await startCli(
+      ['serve', '--data-dir', tempDataDir(), '--port', '0'],
+      /Patchbay UI: (http:\/\/127\.0\.0\.1:\d+\/)/,
+    );
     cli = started;
     url = started.match[1]!;
     browser = await launchChromium();

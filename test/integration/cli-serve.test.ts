@@ -2,7 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningCli, startCli } from '../support/cli-process';
+import { ServerManager } from '../../src/main/core/manager/server-manager';
+import { type RunningCli, startCli, tempDataDir } from '../support/cli-process';
+import { FIXTURE } from '../support/engine-client';
 import { cliBin } from '../support/paths';
 
 /** A raw request, so tests control the Host header that fetch() would set for us. */
@@ -25,7 +27,10 @@ describe('patchbay serve', () => {
   let url: string;
 
   beforeAll(async () => {
-    const started = await startCli(['serve', '--port', '0'], /Patchbay UI: (http:\/\/127\.0\.0\.1:\d+\/)/);
+    const started = await startCli(
+      ['serve', '--data-dir', tempDataDir(), '--port', '0'],
+      /Patchbay UI: (http:\/\/127\.0\.0\.1:\d+\/)/,
+    );
     cli = started;
     url = started.match[1]!;
   });
@@ -63,13 +68,16 @@ describe('patchbay serve', () => {
 
   it('says clearly when its port is taken', async () => {
     const port = new URL(url).port;
-    const second = await startCli(['serve', '--port', port], /used by another program/);
+    const second = await startCli(
+      ['serve', '--data-dir', tempDataDir(), '--port', port],
+      /used by another program/,
+    );
     expect(second.output()).toContain(`Port ${port}`);
     expect(await second.exited()).toBe(1);
   });
 
   it('stops cleanly on SIGTERM', async () => {
-    const other = await startCli(['serve', '--port', '0'], /Patchbay UI: /);
+    const other = await startCli(['serve', '--data-dir', tempDataDir(), '--port', '0'], /Patchbay UI: /);
     expect(await other.stop('SIGTERM')).toBe(0);
   });
 });
@@ -87,5 +95,18 @@ describe('patchbay bin', () => {
   it.runIf(systemNode !== undefined)('runs when started by the system Node', () => {
     const out = execFileSync(systemNode!, [cliBin, '--version'], { encoding: 'utf8' });
     expect(out).toMatch(/^patchbay \d+\.\d+\.\d+/);
+  });
+});
+
+describe('patchbay serve with a data dir', () => {
+  it('restores the servers that were running, on their URLs, and stops them on SIGTERM', async () => {
+    const dataDir = tempDataDir();
+    const m = ServerManager.open({ dataDir });
+    const s = await m.create({ name: 'kept', command: process.execPath, args: [FIXTURE] });
+    await m.start(s.id);
+    await m.shutdown(); // as if the app quit with it running
+    const cli = await startCli(['serve', '--data-dir', dataDir, '--port', '0'], /kept: (http:\/\/\S+)/);
+    expect(cli.match[1]).toBe(`http://127.0.0.1:${s.port}/mcp`);
+    expect(await cli.stop('SIGTERM')).toBe(0);
   });
 });

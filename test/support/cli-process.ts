@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { cliBin, repoRoot, requireBuild } from './paths';
 
 export interface RunningCli {
@@ -51,4 +54,9 @@ export async function startCli(
   }
   await running.stop('SIGKILL');
   throw new Error(`patchbay ${args.join(' ')} did not print ${ready} in time. Output:\n${out}`);
+}
+
+/** A fresh data dir, so `patchbay serve` in tests never touches the user's own. */
+export function tempDataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'patchbay-data-'));
 }

@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { version } from '../../../package.json';
+import { defaultDataDir } from '../core/data-dir';
 import { PatchbayError } from '../core/errors';
+import { ServerManager } from '../core/manager/server-manager';
 import { startHeadlessShell } from '../headless';
 import { openInBrowser } from './open-browser';
 import { runCommand } from './run-command';
@@ -12,9 +14,10 @@ const USAGE = `Usage: patchbay <command> [options]
 Commands:
   run       Front one stdio MCP server with HTTP: patchbay run [options] -- <command> [args…]
             (patchbay run --help for its options)
-  serve     Serve the Patchbay UI in a browser (no display needed)
-            --port <n>   port on 127.0.0.1 (default 7300; 0 = any free port)
-            --open       open the UI in the default browser
+  serve     Serve the Patchbay UI in a browser (no display needed) and run your servers
+            --port <n>        port on 127.0.0.1 (default 7300; 0 = any free port)
+            --data-dir <dir>  where the server list lives (default: the XDG data dir)
+            --open            open the UI in the default browser
 
 Options:
   -h, --help      show this help
@@ -43,6 +46,7 @@ async function serve(args: string[]): Promise<number> {
     args,
     options: {
       port: { type: 'string', default: '7300' },
+      'data-dir': { type: 'string' },
       open: { type: 'boolean', default: false },
     },
     strict: true,
@@ -58,13 +62,25 @@ async function serve(args: string[]): Promise<number> {
     process.stderr.write('patchbay: the UI is not built. Run `npm run build` first.\n');
     return 1;
   }
-  const shell = await startHeadlessShell({ rendererDir, port });
-  process.stdout.write(`Patchbay UI: ${shell.url}\n`);
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  const manager = ServerManager.open({ dataDir });
+  const shell = await startHeadlessShell({ rendererDir, port }).catch(async (err: unknown) => {
+    await manager.shutdown();
+    throw err;
+  });
+  process.stdout.write(`Patchbay UI: ${shell.url}\nData: ${dataDir}\n`);
+  const restored = await manager.restore();
+  for (const s of restored) {
+    const name = manager.get(s.id).name;
+    process.stdout.write(
+      s.url ? `  ${name}: ${s.url}\n` : `  ${name}: not started (${s.error?.message ?? s.state.status})\n`,
+    );
+  }
   if (values.open) openInBrowser(shell.url);
 
   const stop = (signal: NodeJS.Signals) => {
     process.stdout.write(`\nReceived ${signal}, stopping…\n`);
-    shell.close().then(
+    Promise.all([shell.close(), manager.shutdown()]).then(
       () => process.exit(0),
       () => process.exit(1),
     );

@@ -1,7 +1,11 @@
 import { BrowserWindow, app } from 'electron';
+import { ServerManager } from '../core/manager/server-manager';
 import { createMainWindow } from './main-window';
+import { systemCipher } from './safe-storage-cipher';
 
 // main.ts only wires: each domain registers itself as the app grows.
+let manager: ServerManager | undefined;
+
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
@@ -21,8 +25,22 @@ if (!app.requestSingleInstanceLock()) {
     if (BrowserWindow.getAllWindows().length === 0) createMainWindow();
   });
 
+  // Quit waits (bounded) for every server to stop, so no child outlives the app.
+  let quitting = false;
+  app.on('before-quit', (event) => {
+    if (quitting || !manager) return;
+    quitting = true;
+    event.preventDefault();
+    void manager.shutdown().finally(() => app.quit());
+  });
+
   app.whenReady().then(
-    () => createMainWindow(),
+    async () => {
+      const cipher = systemCipher();
+      manager = ServerManager.open({ dataDir: app.getPath('userData'), ...(cipher ? { cipher } : {}) });
+      createMainWindow();
+      await manager.restore();
+    },
     (err: unknown) => {
       console.error('patchbay: failed to start', err);
       app.exit(1);
