@@ -1,26 +1,2 @@
-/** The four legs of the wire, always in this order (UI.md). */
-export type Leg = 'client→proxy' | 'proxy→server' | 'server→proxy' | 'proxy→client';
-
-export type FrameTransport = 'http' | 'sse' | 'stdio';
-
-export type FrameKind =
-  'request' | 'notification' | 'response' | 'error' | 'noise' | 'keepalive' | 'endpoint' | 'priming';
-
-/** One frame on the wire, as the inspector shows it (DESIGN.md "Inspector"). */
-export interface Frame {
-  seq: number;
-  ts: number;
-  serverId: string;
-  sessionId?: string;
-  leg: Leg;
-  transport: FrameTransport;
-  kind: FrameKind;
-  method?: string;
-  rpcId?: string | number;
-  /** UTF-8 bytes of `raw`. */
-  bytes: number;
-  /** Exactly what was on the wire (the SSE frame with its `event:`/`id:` lines), secrets redacted. */
-  raw: string;
-  /** On a response: time since its request crossed the same pair of legs. */
-  latencyMs?: number;
-}
+// The frame shape is part of the UI contract, so it is defined in src/shared.
+export type { Frame, FrameKind, FrameTransport, Leg } from '@shared/frames';

@@ -1,16 +1,6 @@
-import type { Frame, FrameKind, Leg } from '../inspect/frame';
+import type { Frame, FrameQuery } from '@shared/frames';
 
-/** Filters of the inspector: all optional, all must match. */
-export interface FrameQuery {
-  afterSeq?: number;
-  limit?: number;
-  sessionId?: string;
-  leg?: Leg;
-  kind?: FrameKind;
-  method?: string;
-  /** Case-insensitive text anywhere in the raw frame. */
-  text?: string;
-}
+export type { FrameQuery };
 
 /** Whether a frame passes every filter set in the query. */
 export function matchesQuery(f: Frame, q: FrameQuery): boolean {

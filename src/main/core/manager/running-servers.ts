@@ -1,21 +1,13 @@
 import type { ServerConfig } from '@shared/server-config';
+import type { ServerStatus, SessionInfo } from '@shared/status';
 import { toPatchbayError } from '../errors';
 import { type Endpoint, startEndpoint } from '../http/endpoint-server';
 import type { FrameBatch } from '../inspect/frame-tap';
-import { ServerRuntime, type ServerState } from '../routing/server-runtime';
+import { ServerRuntime } from '../routing/server-runtime';
 import { secretValues } from './config-views';
-import { type SessionInfo, sessionInfo } from './session-info';
+import { sessionInfo } from './session-info';
 
-/** Everything the UI shows about a server's run. */
-export interface ServerStatus {
-  id: string;
-  state: ServerState;
-  url?: string;
-  sseUrl?: string;
-  sessions: SessionInfo[];
-  /** Why the last start failed (e.g. the port is taken). */
-  error?: { code: string; message: string };
-}
+export type { ServerStatus };
 
 interface Running {
   runtime: ServerRuntime;

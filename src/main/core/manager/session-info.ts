@@ -1,15 +1,7 @@
+import type { SessionInfo } from '@shared/status';
 import type { EngineSession } from '../routing/session';
 
-/** A connected client, as the Sessions tab lists it. */
-export interface SessionInfo {
-  id: string;
-  clientInfo?: { name?: string; version?: string };
-  protocolVersion?: string;
-  since: number;
-  lastActivityAt: number;
-  requests: number;
-  pending: number;
-}
+export type { SessionInfo };
 
 /** The plain, serializable view of an engine session. */
 export function sessionInfo(s: EngineSession): SessionInfo {

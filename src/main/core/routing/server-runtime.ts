@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { ServerState } from '@shared/status';
 import { EventEmitter } from 'node:events';
 import { ErrorCode, PatchbayError } from '../errors';
 import { FrameTap } from '../inspect/frame-tap';
@@ -38,18 +39,7 @@ export interface ServerRuntimeConfig extends StdioCommand {
   probeTimeoutMs?: number;
 }
 
-export type ServerStatus = 'stopped' | 'starting' | 'running' | 'stopping' | 'crashed';
-
-/** What the UI shows for a server. */
-export interface ServerState {
-  status: ServerStatus;
-  since: number;
-  reason?: string;
-  exit?: ProcessExit;
-  /** Crashed with restarts on: when the next start is due (epoch ms). */
-  restartAt?: number;
-  attempt?: number;
-}
+export type { ServerState };
 
 export interface ServerRuntimeEvents {
   state: [ServerState];

@@ -1,10 +1,6 @@
-/** One line a server wrote to stderr. */
-export interface StderrEntry {
-  seq: number;
-  ts: number;
-  pid: number;
-  text: string;
-}
+import type { StderrEntry } from '@shared/status';
+
+export type { StderrEntry };
 
 export interface StderrLogLimits {
   maxEntries: number;

@@ -1,4 +1,5 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import type { ProcessExit } from '@shared/status';
 import { ErrorCode, PatchbayError } from '../errors';
 import { type JsonRpcMessage, type MessageKind, messageKind } from '../jsonrpc/message';
 import { trackChild, untrackChild } from './child-registry';
@@ -36,17 +37,7 @@ export const DEFAULT_STDIO_LIMITS: StdioLimits = {
   sigtermGraceMs: 3000,
 };
 
-/** How a process ended. */
-export interface ProcessExit {
-  pid: number;
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  /** True when we asked it to stop; false for a crash or an unexpected exit. */
-  requested: boolean;
-  /** The last stderr lines it wrote, for the crash reason shown to the user. */
-  stderrTail: string[];
-  at: number;
-}
+export type { ProcessExit };
 
 /** One line of human text for an exit ("exited with code 1: Error: …"). */
 export function describeExit(exit: ProcessExit): string {

@@ -1,0 +1,54 @@
+/** How a server process ended. */
+export interface ProcessExit {
+  pid: number;
+  code: number | null;
+  signal: string | null;
+  /** True when we asked it to stop; false for a crash or an unexpected exit. */
+  requested: boolean;
+  /** The last stderr lines it wrote, for the crash reason shown to the user. */
+  stderrTail: string[];
+  at: number;
+}
+
+export type RunStatus = 'stopped' | 'starting' | 'running' | 'stopping' | 'crashed';
+
+/** A server's lifecycle state, as the UI shows it. */
+export interface ServerState {
+  status: RunStatus;
+  since: number;
+  reason?: string;
+  exit?: ProcessExit;
+  /** Crashed with restarts on: when the next start is due (epoch ms). */
+  restartAt?: number;
+  attempt?: number;
+}
+
+/** One line a server wrote to stderr. */
+export interface StderrEntry {
+  seq: number;
+  ts: number;
+  pid: number;
+  text: string;
+}
+
+/** A connected client, as the Sessions tab lists it. */
+export interface SessionInfo {
+  id: string;
+  clientInfo?: { name?: string; version?: string };
+  protocolVersion?: string;
+  since: number;
+  lastActivityAt: number;
+  requests: number;
+  pending: number;
+}
+
+/** Everything the UI shows about a server's run. */
+export interface ServerStatus {
+  id: string;
+  state: ServerState;
+  url?: string;
+  sseUrl?: string;
+  sessions: SessionInfo[];
+  /** Why the last start failed (e.g. the port is taken). */
+  error?: { code: string; message: string };
+}
