@@ -25,43 +25,58 @@ function get(url: string, headers: Record<string, string> = {}, method = 'GET') 
 describe('patchbay serve', () => {
   let cli: RunningCli;
   let url: string;
+  /** The launch-token cookie the printed URL trades for. */
+  let cookie: Record<string, string>;
 
   beforeAll(async () => {
     const started = await startCli(
       ['serve', '--data-dir', tempDataDir(), '--port', '0'],
-      /Patchbay UI: (http:\/\/127\.0\.0\.1:\d+\/)/,
+      /Patchbay UI: (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/,
     );
     cli = started;
-    url = started.match[1]!;
+    const printed = started.match[1]!;
+    const first = await get(printed);
+    expect(first.status).toBe(302);
+    expect(first.headers['location']).toBe('/');
+    const setCookie = String(first.headers['set-cookie']);
+    expect(setCookie).toMatch(/HttpOnly; SameSite=Strict/);
+    cookie = { Cookie: setCookie.split(';')[0]! };
+    url = new URL('/', printed).href;
+  });
+
+  it('refuses requests without the launch token, or with a wrong one', async () => {
+    expect((await get(url)).status).toBe(401);
+    expect((await get(`${url}?token=wrong`)).status).toBe(401);
+    expect((await get(url, { Cookie: 'patchbay_token=wrong' })).status).toBe(401);
   });
   afterAll(async () => {
     await cli?.stop();
   });
 
   it('serves the renderer on 127.0.0.1 with its assets', async () => {
-    const page = await get(url);
+    const page = await get(url, cookie);
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
     expect(page.body).toContain('<title>Patchbay</title>');
     expect(page.body).toContain('Content-Security-Policy');
     const script = page.body.match(/src="\.?(\/assets\/[^"]+\.js)"/)?.[1];
     expect(script).toBeDefined();
-    const asset = await get(new URL(script!, url).href);
+    const asset = await get(new URL(script!, url).href, cookie);
     expect(asset.status).toBe(200);
     expect(asset.headers['content-type']).toMatch(/^text\/javascript/);
   });
 
   it('refuses a foreign Host header (DNS rebinding)', async () => {
-    const res = await get(url, { Host: 'evil.example' });
+    const res = await get(url, { ...cookie, Host: 'evil.example' });
     expect(res.status).toBe(403);
   });
 
   it('keeps requests inside the renderer folder and answers unknown methods with 405', async () => {
-    const escape = await get(new URL('/..%2f..%2f..%2fpackage.json', url).href);
+    const escape = await get(new URL('/..%2f..%2f..%2fpackage.json', url).href, cookie);
     expect(escape.status).toBe(404);
     expect(escape.body).not.toContain('devDependencies');
-    expect((await get(new URL('/assets/missing.js', url).href)).status).toBe(404);
-    const post = await get(url, {}, 'POST');
+    expect((await get(new URL('/assets/missing.js', url).href, cookie)).status).toBe(404);
+    const post = await get(url, cookie, 'POST');
     expect(post.status).toBe(405);
     expect(post.headers['allow']).toBe('GET, HEAD');
   });

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { version } from '../../../package.json';
+import { ApiHub } from '../core/api/api-hub';
 import { defaultDataDir } from '../core/data-dir';
 import { PatchbayError } from '../core/errors';
 import { ServerManager } from '../core/manager/server-manager';
@@ -64,7 +65,8 @@ async function serve(args: string[]): Promise<number> {
   }
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const manager = ServerManager.open({ dataDir });
-  const shell = await startHeadlessShell({ rendererDir, port }).catch(async (err: unknown) => {
+  const hub = new ApiHub(manager);
+  const shell = await startHeadlessShell({ rendererDir, port, hub }).catch(async (err: unknown) => {
     await manager.shutdown();
     throw err;
   });
@@ -80,6 +82,7 @@ async function serve(args: string[]): Promise<number> {
 
   const stop = (signal: NodeJS.Signals) => {
     process.stdout.write(`\nReceived ${signal}, stopping…\n`);
+    hub.close();
     Promise.all([shell.close(), manager.shutdown()]).then(
       () => process.exit(0),
       () => process.exit(1),

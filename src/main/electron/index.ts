@@ -1,6 +1,8 @@
-import { BrowserWindow, app } from 'electron';
+import { BrowserWindow, app, ipcMain } from 'electron';
+import { ApiHub } from '../core/api/api-hub';
 import { ServerManager } from '../core/manager/server-manager';
-import { createMainWindow } from './main-window';
+import { bindIpc } from './ipc-binding';
+import { createMainWindow, isRendererUrl } from './main-window';
 import { systemCipher } from './safe-storage-cipher';
 
 // main.ts only wires: each domain registers itself as the app grows.
@@ -38,6 +40,7 @@ if (!app.requestSingleInstanceLock()) {
     async () => {
       const cipher = systemCipher();
       manager = ServerManager.open({ dataDir: app.getPath('userData'), ...(cipher ? { cipher } : {}) });
+      bindIpc(ipcMain, new ApiHub(manager), isRendererUrl);
       createMainWindow();
       await manager.restore();
     },

@@ -1,5 +1,13 @@
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { BrowserWindow, shell } from 'electron';
+
+/** True for a URL of our own renderer (the built files, or the dev server in `npm run dev`). */
+export function isRendererUrl(url: string): boolean {
+  const dev = process.env['ELECTRON_RENDERER_URL'];
+  if (dev && url.startsWith(dev)) return true;
+  return url.startsWith(pathToFileURL(join(import.meta.dirname, '../renderer/')).href);
+}
 
 /** Creates the app window with the renderer locked down (isolated, sandboxed, no Node). */
 export function createMainWindow(): BrowserWindow {

@@ -1,8 +1,8 @@
-import type { ShellInfo } from '@shared/shell-info';
+import type { ShellBridge } from '@shared/shell-info';
 
 declare global {
   interface Window {
     /** Set by the Electron preload; absent when the UI runs in a browser. */
-    patchbay?: ShellInfo;
+    patchbay?: ShellBridge;
   }
 }

@@ -1,6 +1,6 @@
-import type { ShellInfo } from '@shared/shell-info';
+import type { ShellKind } from '@shared/shell-info';
 
 /** Which shell hosts this page; the preload says so in Electron, a browser has no preload. */
-export function currentShell(): ShellInfo {
-  return window.patchbay ?? { kind: 'browser', platform: navigator.platform };
+export function currentShell(): ShellKind {
+  return window.patchbay?.kind ?? 'browser';
 }

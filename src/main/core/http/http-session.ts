@@ -10,6 +10,8 @@ export interface Responder {
   deliver(json: string, completes: boolean): void;
   /** The session ended before the response came (the engine already answered with an error). */
   abandon(): void;
+  /** The client cancelled the request: no response will come for it. */
+  cancelled(): void;
 }
 
 export interface HttpSessionLimits {
@@ -66,6 +68,24 @@ export class HttpSession implements SessionSink {
   /** Stops routing to a responder whose request was answered or given up. */
   forget(id: JsonRpcId): void {
     this.responders.delete(idKey(id));
+  }
+
+  /** True while request `id` of this session waits for its response (ids must not be reused then). */
+  isExpecting(id: JsonRpcId): boolean {
+    return this.responders.has(idKey(id));
+  }
+
+  /**
+   * The client sent notifications/cancelled for `id`. The server sends no response to a
+   * cancelled request, so without this its POST stream (and responder) stayed open until
+   * the session ended: a leak per cancelled call of a client that keeps the stream open.
+   */
+  cancelled(id: JsonRpcId): void {
+    const key = idKey(id);
+    const responder = this.responders.get(key);
+    if (!responder) return;
+    this.responders.delete(key);
+    responder.cancelled();
   }
 
   deliver(msg: JsonRpcMessage, raw: string, related: JsonRpcId | undefined): void {

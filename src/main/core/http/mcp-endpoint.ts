@@ -1,7 +1,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { ErrorCode, toPatchbayError } from '../errors';
 import { RpcErrorCode } from '../jsonrpc/errors';
-import type { JsonRpcRequest } from '../jsonrpc/message';
+import { type JsonRpcId, type JsonRpcNotification, type JsonRpcRequest, idKey } from '../jsonrpc/message';
 import type { ServerRuntime } from '../routing/server-runtime';
 import { readBody } from './body-reader';
 import type { EndpointOptions } from './endpoint-options';
@@ -180,6 +180,19 @@ export class McpEndpoint {
       );
       return;
     }
+    const clash = reusedRequestId(session, messages);
+    if (clash !== undefined) {
+      // Two requests in flight under one id: the second responder would replace the first,
+      // whose POST then waited for ever (JSON-RPC: ids are unique among pending requests).
+      replyError(
+        res,
+        400,
+        RpcErrorCode.InvalidRequest,
+        `Invalid Request: request id ${JSON.stringify(clash)} is already in flight in this session`,
+        { id: clash, headers: { ...cors, 'Mcp-Session-Id': session.id } },
+      );
+      return;
+    }
     this.forward(session, messages, batch, accept, res, cors);
   }
 
@@ -201,6 +214,8 @@ export class McpEndpoint {
     for (const m of messages) {
       this.tap.clientMessage?.(session.id, m);
       session.engine.send(m.msg, m.line);
+      const cancelled = cancelledRequestId(m);
+      if (cancelled !== undefined) session.cancelled(cancelled);
     }
     if (requests.length === 0) replyEmpty(res, 202, headers);
   }
@@ -393,6 +408,28 @@ function mayStream(r: JsonRpcRequest): boolean {
   if (r.method === 'tools/call' || r.method === 'subscriptions/listen') return true;
   const meta = r.params?.['_meta'] as Record<string, unknown> | undefined;
   return meta?.['progressToken'] !== undefined;
+}
+
+/** A request id of `messages` that is already in flight in the session, or repeated in the batch. */
+function reusedRequestId(session: HttpSession, messages: BodyMessage[]): JsonRpcId | undefined {
+  const seen = new Set<string | number>();
+  for (const m of messages) {
+    if (m.kind !== 'request') continue;
+    const id = (m.msg as JsonRpcRequest).id;
+    const key = idKey(id);
+    if (seen.has(key) || session.isExpecting(id)) return id;
+    seen.add(key);
+  }
+  return undefined;
+}
+
+/** The request a `notifications/cancelled` names, if `m` is one. */
+function cancelledRequestId(m: BodyMessage): JsonRpcId | undefined {
+  if (m.kind !== 'notification' || (m.msg as JsonRpcNotification).method !== 'notifications/cancelled') {
+    return undefined;
+  }
+  const id = (m.msg as JsonRpcNotification).params?.['requestId'];
+  return typeof id === 'string' || typeof id === 'number' ? id : undefined;
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

@@ -63,6 +63,12 @@ export class PostResponder implements Responder {
     this.finish();
   }
 
+  /** One of its requests was cancelled: it gets no response, so stop waiting for one. */
+  cancelled(): void {
+    if (this.done) return;
+    if (--this.remaining === 0) this.finish();
+  }
+
   /** Ends the answer with what it has. */
   finish(): void {
     if (this.done) return;

@@ -78,6 +78,69 @@ export function configLocations(options: LocationOptions): ConfigLocation[] {
   });
 }
 
+/**
+ * Clients Patchbay writes its servers into (src/main/core/clients/config-writers.ts) but does not
+ * import from yet. Their files hold no stdio entries the importer could read as they are.
+ */
+export type ConnectOnlyClientId = 'gemini-cli' | 'codex' | 'zed' | 'cline';
+
+/** One user-wide file of a connect-only client; `legacy` marks a place older versions used. */
+export interface ConnectOnlyLocation {
+  client: ConnectOnlyClientId;
+  path: string;
+  legacy?: boolean;
+}
+
+/** The user-wide config files of the connect-only clients on this OS, the current one first. */
+export function connectOnlyLocations(options: LocationOptions): ConnectOnlyLocation[] {
+  const { platform, home } = options;
+  const p = platform === 'win32' ? path.win32 : path.posix;
+  const appData = appDataDir(options, p);
+  const absolute = (name: string): string | undefined => {
+    const value = envVar(options, name);
+    return value !== undefined && p.isAbsolute(value) ? value : undefined;
+  };
+
+  // Gemini CLI: https://geminicli.com/docs/tools/mcp-server — user settings in ~/.gemini/settings.json
+  // (%USERPROFILE%\.gemini\settings.json on Windows), servers under "mcpServers".
+  const gemini = p.join(home, '.gemini', 'settings.json');
+
+  // Codex: https://developers.openai.com/codex/mcp — ~/.codex/config.toml, or $CODEX_HOME/config.toml.
+  const codex = p.join(absolute('CODEX_HOME') ?? p.join(home, '.codex'), 'config.toml');
+
+  // Zed: https://zed.dev/docs/configuring-zed — ~/.config/zed/settings.json on macOS and Linux
+  // ($XDG_CONFIG_HOME/zed on Linux when set), %APPDATA%\Zed\settings.json on Windows.
+  const zed =
+    platform === 'win32'
+      ? p.join(appData, 'Zed', 'settings.json')
+      : platform === 'darwin'
+        ? p.join(home, '.config', 'zed', 'settings.json')
+        : p.join(appData, 'zed', 'settings.json');
+
+  // Cline: https://docs.cline.bot/getting-started/config — since Cline 4 the extension, CLI and SDK
+  // share ~/.cline/data/settings/cline_mcp_settings.json (CLINE_DATA_DIR replaces ~/.cline/data).
+  // Older extension builds kept the file in VS Code's globalStorage for the extension.
+  const clineData = absolute('CLINE_DATA_DIR') ?? p.join(home, '.cline', 'data');
+  const cline = p.join(clineData, 'settings', 'cline_mcp_settings.json');
+  const clineLegacy = p.join(
+    appData,
+    'Code',
+    'User',
+    'globalStorage',
+    'saoudrizwan.claude-dev',
+    'settings',
+    'cline_mcp_settings.json',
+  );
+
+  return [
+    { client: 'gemini-cli', path: gemini },
+    { client: 'codex', path: codex },
+    { client: 'zed', path: zed },
+    { client: 'cline', path: cline },
+    { client: 'cline', path: clineLegacy, legacy: true },
+  ];
+}
+
 /** Electron's `appData` folder, where Claude Desktop and VS Code keep their user files. */
 function appDataDir(options: LocationOptions, p: path.PlatformPath): string {
   const { platform, home } = options;

@@ -1,0 +1,206 @@
+import type {
+  ApiError,
+  ApiResult,
+  ArgsOf,
+  CommandName,
+  EventName,
+  PayloadOf,
+  ResultOf,
+  Snapshot,
+} from '@shared/contract';
+import { isCommandName } from '@shared/contract';
+import type { FieldError } from '@shared/server-config';
+import { toPatchbayError } from '../errors';
+import type { ServerManager } from '../manager/server-manager';
+import { LiveStream } from './live-stream';
+
+/** Pushes an event to one UI connection (an IPC webContents or a WebSocket). */
+export type Push = <E extends EventName>(name: E, payload: PayloadOf<E>) => void;
+
+type Handlers = {
+  [C in CommandName]: (args: ArgsOf<C>, conn: ApiConnection) => Promise<ResultOf<C>> | ResultOf<C>;
+};
+
+/**
+ * The engine side of the contract: one hub per ServerManager, one connection per UI.
+ * Transports (Electron IPC, WebSocket) only move `call` and `push`; everything else —
+ * dispatch, errors as values, snapshots and batched live streams — is here, once.
+ */
+export class ApiHub {
+  private readonly connections = new Set<ApiConnection>();
+  private readonly handlers: Handlers;
+  private readonly offs: (() => void)[] = [];
+
+  constructor(
+    readonly manager: ServerManager,
+    readonly options: { batchMs?: number; maxPending?: number } = {},
+  ) {
+    this.handlers = handlersFor(manager);
+    const forward =
+      <E extends EventName>(name: E) =>
+      (payload: PayloadOf<E>) => {
+        for (const c of this.connections) c.push(name, payload);
+      };
+    const changed = forward('servers.changed');
+    const status = forward('server.status');
+    const seen = forward('client.seen');
+    manager.on('servers-changed', changed);
+    manager.on('server-status', status);
+    manager.on('client-seen', seen);
+    this.offs.push(
+      () => manager.off('servers-changed', changed),
+      () => manager.off('server-status', status),
+      () => manager.off('client-seen', seen),
+    );
+  }
+
+  /** A new UI connection; `push` delivers events to it. */
+  connect(push: Push): ApiConnection {
+    const conn = new ApiConnection(this, push, this.handlers, () => this.connections.delete(conn));
+    this.connections.add(conn);
+    return conn;
+  }
+
+  close(): void {
+    for (const c of [...this.connections]) c.close();
+    for (const off of this.offs.splice(0)) off();
+  }
+}
+
+/** One UI's view: its live subscriptions, closed with it. */
+export class ApiConnection {
+  readonly frameStreams = new Map<string, { stream: LiveStream<never>; off: () => void }>();
+  readonly logStreams = new Map<string, { stream: LiveStream<never>; off: () => void }>();
+  private closed = false;
+
+  constructor(
+    readonly hub: ApiHub,
+    readonly push: Push,
+    private readonly handlers: Handlers,
+    private readonly onClose: () => void,
+  ) {}
+
+  /** Runs a command by name; unknown names and engine errors come back as values. */
+  async call(name: unknown, args: unknown): Promise<ApiResult<unknown>> {
+    if (!isCommandName(name))
+      return { ok: false, error: { code: 'unknown_command', message: `Unknown command: ${String(name)}` } };
+    try {
+      const handler = this.handlers[name] as (a: unknown, c: ApiConnection) => unknown;
+      const value: unknown = await handler(args, this);
+      return { ok: true, value: value === undefined ? null : value };
+    } catch (err) {
+      return { ok: false, error: apiError(err) };
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const s of [...this.frameStreams.values(), ...this.logStreams.values()]) {
+      s.off();
+      s.stream.close();
+    }
+    this.frameStreams.clear();
+    this.logStreams.clear();
+    this.onClose();
+  }
+}
+
+function apiError(err: unknown): ApiError {
+  const e = toPatchbayError(err);
+  const error: ApiError = { code: e.code, message: e.message };
+  if (Array.isArray(e.data)) error.fields = e.data as FieldError[];
+  return error;
+}
+
+function subscription<T extends { seq: number }>(
+  map: Map<string, { stream: LiveStream<never>; off: () => void }>,
+  id: string,
+  afterSeq: number,
+  snapshot: () => T[],
+  subscribe: (onItems: (items: T[], skipped: number) => void) => () => void,
+  send: (items: T[], skipped: number) => void,
+  options: { batchMs?: number; maxPending?: number },
+): Snapshot<T> {
+  const previous = map.get(id);
+  previous?.off();
+  previous?.stream.close();
+  // Subscribe first, then read the snapshot: nothing falls between the two, and the
+  // stream's floor drops what the snapshot already holds.
+  const pending: { items: T[]; skipped: number }[] = [];
+  const box: { stream?: LiveStream<T> } = {};
+  const off = subscribe((items, skipped) =>
+    box.stream ? box.stream.push(items, skipped) : pending.push({ items, skipped }),
+  );
+  const items = snapshot();
+  const lastSeq = items[items.length - 1]?.seq ?? afterSeq;
+  const stream = new LiveStream<T>(send, lastSeq, options.batchMs, options.maxPending);
+  box.stream = stream;
+  for (const p of pending) stream.push(p.items, p.skipped);
+  map.set(id, { stream: stream as unknown as LiveStream<never>, off });
+  return { items, lastSeq };
+}
+
+function unsubscribe(map: Map<string, { stream: LiveStream<never>; off: () => void }>, id: string): null {
+  const s = map.get(id);
+  s?.off();
+  s?.stream.close();
+  map.delete(id);
+  return null;
+}
+
+function handlersFor(m: ServerManager): Handlers {
+  return {
+    'servers.list': () => m.list(),
+    'servers.get': (a) => m.get(a.id),
+    'servers.create': (a) => m.create(a),
+    'servers.update': (a) => m.update(a.id, a.input, a.removeToken ? { removeToken: true } : {}),
+    'servers.delete': async (a) => {
+      await m.delete(a.id);
+      return null;
+    },
+    'servers.duplicate': (a) => m.duplicate(a.id),
+    'servers.start': (a) => m.start(a.id),
+    'servers.stop': (a) => m.stop(a.id),
+    'servers.restart': (a) => m.restart(a.id),
+    'servers.startAll': () => m.startAll(),
+    'servers.stopAll': async () => {
+      await m.stopAll();
+      return null;
+    },
+    'servers.status': (a) => m.status(a.id),
+    'servers.statuses': () => m.list().map((s) => m.status(s.id)),
+    'logs.subscribe': (a, conn) =>
+      subscription(
+        conn.logStreams,
+        a.id,
+        a.afterSeq ?? 0,
+        () => m.logs(a.id, a.afterSeq ?? 0),
+        (on) => m.subscribeLogs(a.id, (entry) => on([entry], 0)),
+        (entries, skipped) => conn.push('logs.batch', { serverId: a.id, entries, skipped }),
+        conn.hub.options,
+      ),
+    'logs.unsubscribe': (a, conn) => unsubscribe(conn.logStreams, a.id),
+    'frames.query': (a) => m.frames(a.id, { ...a.query, ...(a.history ? { history: true } : {}) }),
+    'frames.subscribe': (a, conn) =>
+      subscription(
+        conn.frameStreams,
+        a.id,
+        a.afterSeq ?? 0,
+        () => m.frames(a.id, { afterSeq: a.afterSeq ?? 0 }),
+        (on) => m.subscribeFrames(a.id, (batch) => on(batch.frames, batch.skipped)),
+        (frames, skipped) => conn.push('frames.batch', { serverId: a.id, frames, skipped }),
+        conn.hub.options,
+      ),
+    'frames.unsubscribe': (a, conn) => unsubscribe(conn.frameStreams, a.id),
+    'clients.scan': (a) => m.scanClients(a.cwd ? { cwd: a.cwd } : {}),
+    'clients.import': (a) => m.importFromClients(a.entries),
+    'config.export': () => m.exportJson(),
+    'config.import': (a) => m.importJson(a.text),
+    'settings.frameHistory': () => m.frameHistorySettings(),
+    'settings.setFrameHistory': (a) => {
+      m.setFrameHistory(a);
+      return null;
+    },
+  };
+}

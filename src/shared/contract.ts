@@ -1,0 +1,116 @@
+import type { Frame, FrameQuery } from './frames';
+import type { ImportScan, ImportedServer } from './imported-server';
+import type { FieldError, ServerConfigView, ServerInput } from './server-config';
+import type { ServerStatus, SessionInfo, StderrEntry } from './status';
+
+/**
+ * The one contract between the UI and the engine. Every command (arguments → result) and
+ * every event (payload) is named here once; the Electron IPC binding, the WebSocket
+ * binding, the preload and the renderer's client are all derived from these objects.
+ */
+
+/** A command's types, carried by a value so names exist at runtime too. */
+export interface CommandSpec<A, R> {
+  readonly args?: A;
+  readonly result?: R;
+}
+export interface EventSpec<P> {
+  readonly payload?: P;
+}
+const command = <A, R>(): CommandSpec<A, R> => ({});
+const event = <P>(): EventSpec<P> => ({});
+
+type Id = { id: string };
+
+/** Frame history settings, as in the Settings tab. */
+export interface FrameHistorySettings {
+  enabled: boolean;
+  maxFrames: number;
+  maxAgeMs: number;
+}
+
+/** A live stream's start: what happened so far, then events with seq above `lastSeq`. */
+export interface Snapshot<T> {
+  items: T[];
+  /** The highest seq in `items` (or the `afterSeq` asked for when empty). */
+  lastSeq: number;
+}
+
+export const commands = {
+  'servers.list': command<void, ServerConfigView[]>(),
+  'servers.get': command<Id, ServerConfigView>(),
+  'servers.create': command<ServerInput, ServerConfigView>(),
+  'servers.update': command<Id & { input: ServerInput; removeToken?: boolean }, ServerConfigView>(),
+  'servers.delete': command<Id, null>(),
+  'servers.duplicate': command<Id, ServerConfigView>(),
+  'servers.start': command<Id, ServerStatus>(),
+  'servers.stop': command<Id, ServerStatus>(),
+  'servers.restart': command<Id, ServerStatus>(),
+  'servers.startAll': command<void, ServerStatus[]>(),
+  'servers.stopAll': command<void, null>(),
+  'servers.status': command<Id, ServerStatus>(),
+  'servers.statuses': command<void, ServerStatus[]>(),
+  /** Starts streaming a server's stderr to this connection (`logs.batch`), after a snapshot. */
+  'logs.subscribe': command<Id & { afterSeq?: number }, Snapshot<StderrEntry>>(),
+  'logs.unsubscribe': command<Id, null>(),
+  /** Frames matching a query (memory, or disk history). */
+  'frames.query': command<Id & { query?: FrameQuery; history?: boolean }, Frame[]>(),
+  /** Starts streaming a server's frames to this connection (`frames.batch`), after a snapshot. */
+  'frames.subscribe': command<Id & { afterSeq?: number }, Snapshot<Frame>>(),
+  'frames.unsubscribe': command<Id, null>(),
+  'clients.scan': command<{ cwd?: string }, ImportScan>(),
+  'clients.import': command<{ entries: ImportedServer[] }, ServerConfigView[]>(),
+  'config.export': command<void, string>(),
+  'config.import': command<{ text: string }, ServerConfigView[]>(),
+  'settings.frameHistory': command<void, FrameHistorySettings>(),
+  'settings.setFrameHistory': command<FrameHistorySettings, null>(),
+} as const;
+
+export const events = {
+  'servers.changed': event<ServerConfigView[]>(),
+  'server.status': event<ServerStatus>(),
+  'client.seen': event<{ serverId: string; session: SessionInfo }>(),
+  /** Live frames, at most one message per ~50 ms per subscriber; `skipped` frames were dropped (slow UI). */
+  'frames.batch': event<{ serverId: string; frames: Frame[]; skipped: number }>(),
+  'logs.batch': event<{ serverId: string; entries: StderrEntry[]; skipped: number }>(),
+} as const;
+
+export type CommandName = keyof typeof commands;
+export type EventName = keyof typeof events;
+export type ArgsOf<C extends CommandName> =
+  (typeof commands)[C] extends CommandSpec<infer A, unknown> ? A : never;
+export type ResultOf<C extends CommandName> =
+  (typeof commands)[C] extends CommandSpec<unknown, infer R> ? R : never;
+export type PayloadOf<E extends EventName> = (typeof events)[E] extends EventSpec<infer P> ? P : never;
+
+/** Failures cross as values, never as thrown strings. */
+export interface ApiError {
+  code: string;
+  message: string;
+  /** Field-level validation problems, for inline form errors. */
+  fields?: FieldError[];
+}
+export type ApiResult<R> = { ok: true; value: R } | { ok: false; error: ApiError };
+
+/** The Electron IPC channels; the preload and the main binding both use these. */
+export const IPC = { call: 'patchbay:call', event: 'patchbay:event' } as const;
+
+/** The WebSocket path of `patchbay serve`, and its message shapes. */
+export const WS_PATH = '/api';
+export type WsClientMessage = { t: 'call'; id: number; name: CommandName; args: unknown };
+export type WsServerMessage =
+  { t: 'result'; id: number; result: ApiResult<unknown> } | { t: 'event'; name: EventName; payload: unknown };
+
+/** What the renderer gets, whichever shell hosts it. */
+export interface PatchbayApi {
+  call<C extends CommandName>(
+    name: C,
+    ...args: ArgsOf<C> extends void ? [] : [ArgsOf<C>]
+  ): Promise<ApiResult<ResultOf<C>>>;
+  on<E extends EventName>(name: E, listener: (payload: PayloadOf<E>) => void): () => void;
+}
+
+/** True for a name the contract defines (checked at every boundary). */
+export function isCommandName(name: unknown): name is CommandName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(commands, name);
+}
