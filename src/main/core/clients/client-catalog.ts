@@ -38,8 +38,12 @@ export const CONNECT_CLIENTS: readonly ConnectClientInfo[] = [
   { id: 'codex', label: 'OpenAI Codex CLI', docUrl: 'https://developers.openai.com/codex/mcp' },
   { id: 'zed', label: 'Zed', docUrl: 'https://zed.dev/docs/ai/mcp' },
   { id: 'cline', label: 'Cline', docUrl: 'https://docs.cline.bot/mcp/configuring-mcp-servers' },
-  { id: 'claude-desktop', label: 'Claude Desktop', docUrl: 'https://github.com/geelen/mcp-remote' },
-  { id: 'generic', label: 'Any other client', docUrl: 'https://modelcontextprotocol.io/specification' },
+  { id: 'claude-desktop', label: 'Claude Desktop', docUrl: 'https://modelcontextprotocol.io/quickstart/user' },
+  {
+    id: 'generic',
+    label: 'Any other client',
+    docUrl: 'https://modelcontextprotocol.io/specification/2025-06-18/basic/transports#streamable-http',
+  },
 ];
 
 export const FILE_CLIENTS: readonly FileClientId[] = CONNECT_CLIENTS.map((c) => c.id).filter(

@@ -1,0 +1,102 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { IPC } from '@shared/contract';
+import { ApiHub } from '../core/api/api-hub';
+import { ServerManager } from '../core/manager/server-manager';
+import { type IpcEventLike, type IpcMainLike, type WebContentsLike, bindIpc } from './ipc-binding';
+
+// No Electron runtime exists here: these two fakes stand in for ipcMain and a window's
+// webContents, and nothing else is faked (the manager and its database are real).
+class FakeIpcMain implements IpcMainLike {
+  handlers = new Map<string, (event: IpcEventLike, ...args: unknown[]) => Promise<unknown>>();
+  handle(channel: string, listener: (event: IpcEventLike, ...args: unknown[]) => Promise<unknown>): void {
+    this.handlers.set(channel, listener);
+  }
+  removeHandler(channel: string): void {
+    this.handlers.delete(channel);
+  }
+  invoke(sender: FakeWebContents, url: string, ...args: unknown[]): Promise<unknown> {
+    return this.handlers.get(IPC.call)!({ sender, senderFrame: { url } }, ...args);
+  }
+}
+class FakeWebContents implements WebContentsLike {
+  sent: { channel: string; args: unknown[] }[] = [];
+  private destroyed: (() => void)[] = [];
+  constructor(readonly id: number) {}
+  send(channel: string, ...args: unknown[]): void {
+    this.sent.push({ channel, args });
+  }
+  once(_event: 'destroyed', listener: () => void): void {
+    this.destroyed.push(listener);
+  }
+  destroy(): void {
+    for (const l of this.destroyed) l();
+  }
+}
+
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanup.splice(0).reverse()) await c();
+});
+
+describe('the Electron IPC binding', () => {
+  it('runs contract commands from our renderer and pushes events on the contract channel', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'patchbay-ipc-'));
+    const manager = ServerManager.open({ dataDir: dir });
+    const hub = new ApiHub(manager);
+    const ipc = new FakeIpcMain();
+    const unbind = bindIpc(ipc, hub, (url) => url.startsWith('file:///app/renderer/'));
+    cleanup.push(
+      () => rmSync(dir, { recursive: true, force: true }),
+      () => manager.shutdown(),
+      () => hub.close(),
+      unbind,
+    );
+
+    const win = new FakeWebContents(1);
+    const trusted = 'file:///app/renderer/index.html';
+    expect(await ipc.invoke(win, trusted, 'servers.list', undefined)).toEqual({ ok: true, value: [] });
+    const created = (await ipc.invoke(win, trusted, 'servers.create', { name: 'ipc', command: 'node' })) as {
+      ok: boolean;
+      value: { id: string };
+    };
+    expect(created.ok).toBe(true);
+    expect(win.sent.some((m) => m.channel === IPC.event && m.args[0] === 'servers.changed')).toBe(true);
+    expect(await ipc.invoke(win, trusted, 'nope', {})).toMatchObject({
+      ok: false,
+      error: { code: 'unknown_command' },
+    });
+  });
+
+  it('refuses frames that are not our renderer, and closes a window’s subscriptions with it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'patchbay-ipc-'));
+    const manager = ServerManager.open({ dataDir: dir });
+    const hub = new ApiHub(manager);
+    const ipc = new FakeIpcMain();
+    const unbind = bindIpc(ipc, hub, (url) => url.startsWith('file:///app/renderer/'));
+    cleanup.push(
+      () => rmSync(dir, { recursive: true, force: true }),
+      () => manager.shutdown(),
+      () => hub.close(),
+      unbind,
+    );
+
+    const win = new FakeWebContents(2);
+    expect(await ipc.invoke(win, 'https://evil.example/', 'servers.list', undefined)).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    await ipc.invoke(win, 'file:///app/renderer/index.html', 'servers.create', {
+      name: 'x',
+      command: 'node',
+    });
+    const before = win.sent.length;
+    win.destroy();
+    await manager.create({ name: 'after close', command: 'node' });
+    expect(win.sent.length).toBe(before); // its connection is gone: no more pushes
+    unbind();
+    expect(ipc.handlers.has(IPC.call)).toBe(false);
+  });
+});

@@ -1,0 +1,164 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiHub } from '../../src/main/core/api/api-hub';
+import { ServerManager } from '../../src/main/core/manager/server-manager';
+import { type HeadlessShell, startHeadlessShell } from '../../src/main/headless';
+import { type Snapshot, WS_PATH, commands, events } from '../../src/shared/contract';
+import type { Frame } from '../../src/shared/frames';
+import type { ServerConfigView } from '../../src/shared/server-config';
+import type { ServerStatus, StderrEntry } from '../../src/shared/status';
+import { FIXTURE } from '../support/engine-client';
+import { repoRoot, requireBuild } from '../support/paths';
+import { WsApiClient } from '../support/ws-api-client';
+
+let dataDir: string;
+let manager: ServerManager;
+let hub: ApiHub;
+let shell: HeadlessShell;
+let origin: string;
+let wsUrl: string;
+let token: string;
+
+/** Trades the printed URL's token for the cookie, as the browser does. */
+function cookieFor(printed: string): Promise<string> {
+  return new Promise((resolveCookie, reject) => {
+    request(printed, (res) => {
+      res.resume();
+      resolveCookie(String(res.headers['set-cookie']).split(';')[0]!);
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+beforeAll(async () => {
+  requireBuild();
+  dataDir = mkdtempSync(join(tmpdir(), 'patchbay-contract-'));
+  manager = ServerManager.open({ dataDir });
+  hub = new ApiHub(manager, { batchMs: 30 });
+  shell = await startHeadlessShell({ rendererDir: resolve(repoRoot, 'out/renderer'), port: 0, hub });
+  const u = new URL(shell.url);
+  origin = u.origin;
+  token = await cookieFor(shell.url);
+  wsUrl = `ws://${u.host}${WS_PATH}`;
+});
+afterAll(async () => {
+  hub.close();
+  await shell.close();
+  await manager.shutdown();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function mcpCall(url: string, tool: string, args: Record<string, unknown>): Promise<void> {
+  const client = new Client({ name: 'contract-test', version: '1' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  await client.callTool({ name: tool, arguments: args });
+  await client.close();
+}
+
+describe('the contract over the WebSocket binding', () => {
+  it('runs every command and delivers every event against a real manager and servers', async () => {
+    const api = await WsApiClient.connect(wsUrl, { Cookie: token, Origin: origin });
+    const secret = 'sk-contract-secret-987654';
+    expect(await api.ok('servers.list')).toEqual([]);
+
+    const bad = await api.call('servers.create', { name: '', command: '' });
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && bad.error.fields?.map((f) => f.field)).toEqual(
+      expect.arrayContaining(['name', 'command']),
+    );
+
+    const s = await api.ok<ServerConfigView>('servers.create', {
+      name: 'contract',
+      command: process.execPath,
+      args: [FIXTURE],
+      env: [{ key: 'API_KEY', value: secret, secret: true }],
+    });
+    await api.waitEvent((e) => e.name === 'servers.changed');
+    expect((await api.ok<ServerConfigView>('servers.get', { id: s.id })).name).toBe('contract');
+    const updated = await api.ok<ServerConfigView>('servers.update', {
+      id: s.id,
+      input: {
+        name: 'contract',
+        command: process.execPath,
+        args: [FIXTURE],
+        env: [{ key: 'API_KEY', secret: true }],
+      },
+    });
+    expect(updated.port).toBe(s.port);
+    const copy = await api.ok<ServerConfigView>('servers.duplicate', { id: s.id });
+
+    const started = await api.ok<ServerStatus>('servers.start', { id: s.id });
+    expect(started.url).toBe(`http://127.0.0.1:${s.port}/mcp`);
+    await api.waitEvent(
+      (e) => e.name === 'server.status' && (e.payload as ServerStatus).state.status === 'running',
+    );
+    expect((await api.ok<ServerStatus>('servers.status', { id: s.id })).state.status).toBe('running');
+    expect((await api.ok<ServerStatus[]>('servers.statuses')).length).toBe(2);
+
+    const frames = await api.ok<Snapshot<Frame>>('frames.subscribe', { id: s.id });
+    const logs = await api.ok<Snapshot<StderrEntry>>('logs.subscribe', { id: s.id });
+    await mcpCall(started.url!, 'echo', { text: `hello ${secret}` });
+    await mcpCall(started.url!, 'stderr', { lines: 2, text: 'to the log' });
+    await api.waitEvent((e) => e.name === 'client.seen');
+    await api.waitEvent((e) => e.name === 'logs.batch' && JSON.stringify(e.payload).includes('to the log 2'));
+    await api.waitEvent((e) => e.name === 'frames.batch');
+    // Live frames follow the snapshot with no gap and no duplicate.
+    const live = api.events
+      .filter((e) => e.name === 'frames.batch')
+      .flatMap((e) => (e.payload as { frames: Frame[] }).frames.map((f) => f.seq));
+    const all = [...frames.items.map((f) => f.seq), ...live];
+    expect(all[0]).toBe(frames.items[0]?.seq ?? frames.lastSeq + 1);
+    expect(all).toEqual(all.map((_, i) => all[0]! + i));
+    expect(logs.lastSeq).toBeGreaterThanOrEqual(0);
+
+    const found = await api.ok<Frame[]>('frames.query', { id: s.id, query: { method: 'tools/call' } });
+    expect(found.length).toBeGreaterThan(0);
+    await api.ok('frames.unsubscribe', { id: s.id });
+    await api.ok('logs.unsubscribe', { id: s.id });
+
+    expect(
+      await api.ok('settings.setFrameHistory', { enabled: false, maxFrames: 1000, maxAgeMs: 60_000 }),
+    ).toBeNull();
+    expect(await api.ok('settings.frameHistory')).toMatchObject({ maxFrames: 1000 });
+    expect(await api.ok('clients.scan', { cwd: dataDir })).toMatchObject({
+      found: expect.any(Array) as unknown,
+    });
+    expect(await api.ok('clients.import', { entries: [] })).toEqual([]);
+    const exported = await api.ok<string>('config.export');
+    const imported = await api.ok<ServerConfigView[]>('config.import', { text: exported });
+    expect(imported).toHaveLength(2);
+    expect((await api.ok<ServerStatus>('servers.restart', { id: s.id })).url).toBe(started.url);
+    await api.ok('servers.startAll');
+    expect(await api.ok('servers.stopAll')).toBeNull();
+    expect((await api.ok<ServerStatus>('servers.stop', { id: s.id })).state.status).toBe('stopped');
+    for (const v of [copy, ...imported]) expect(await api.ok('servers.delete', { id: v.id })).toBeNull();
+
+    const unknown = await api.call('no.such' as never);
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'unknown_command' } });
+
+    expect([...api.called].filter((n) => n in commands).sort()).toEqual(Object.keys(commands).sort());
+    expect(new Set(api.events.map((e) => e.name))).toEqual(new Set(Object.keys(events)));
+    // Secrets never cross the boundary in clear, whatever the payload.
+    expect(api.raw.some((m) => m.includes(secret))).toBe(false);
+    api.close();
+  });
+
+  it('refuses a wrong token, a missing token and a foreign Origin', async () => {
+    await expect(
+      WsApiClient.connect(wsUrl, { Cookie: 'patchbay_token=wrong', Origin: origin }),
+    ).rejects.toThrow(/403/);
+    await expect(WsApiClient.connect(wsUrl, { Origin: origin })).rejects.toThrow(/403/);
+    await expect(
+      WsApiClient.connect(wsUrl, { Cookie: token, Origin: 'http://evil.example' }),
+    ).rejects.toThrow(/403/);
+    await expect(WsApiClient.connect(wsUrl, { Cookie: token })).rejects.toThrow(/403/);
+    const ok = await WsApiClient.connect(wsUrl, { Cookie: token, Origin: origin });
+    ok.close();
+  });
+});
