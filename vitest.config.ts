@@ -23,6 +23,22 @@ export default defineConfig({
       {
         resolve: { alias },
         test: {
+          name: 'reliability',
+          include: ['test/reliability/**/*.test.ts'],
+          // Faults, fuzz, churn and nginx: real processes and real load, so generous bounds,
+          // and one file at a time so their timings and RSS/fd readings do not disturb each other.
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+          // RSS readings after a full GC show what is kept, not garbage not yet collected.
+          execArgv: ['--expose-gc'],
+          // After the other projects, alone: a busy 2-core machine would blur frame timings.
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 60_000,
