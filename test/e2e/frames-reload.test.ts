@@ -8,7 +8,7 @@ import { type RunningCli, startCli, tempDataDir } from '../support/cli-process';
 import { FIXTURE } from '../support/engine-client';
 
 describe('the frame list in the browser (patchbay serve)', () => {
-  let cli: RunningCli;
+  let cli: RunningCli & { match: RegExpMatchArray };
   let uiUrl: string;
   let mcpUrl: string;
   let browser: Browser;
@@ -29,8 +29,11 @@ describe('the frame list in the browser (patchbay serve)', () => {
     await cli?.stop();
   });
 
+  // Evaluated in the page (a string: this tsconfig has no DOM types).
   const seqs = (page: Page) =>
-    page.$$eval('[data-seq]', (rows) => rows.map((r) => Number((r as HTMLElement).dataset['seq'])));
+    page.evaluate(
+      "Array.from(document.querySelectorAll('[data-seq]'), (r) => Number(r.getAttribute('data-seq')))",
+    ) as Promise<number[]>;
 
   it('shows every frame once, in order, across a reload in the middle of the traffic', async () => {
     const page = await browser.newPage();
@@ -66,7 +69,9 @@ describe('the frame list in the browser (patchbay serve)', () => {
     // No gap and no duplicate: exactly 1..N.
     expect(shown).toEqual(shown.map((_, i) => i + 1));
     // Every call made it: request and response on both HTTP legs at least.
-    const texts = await page.$$eval('[data-seq] .method', (cells) => cells.map((c) => c.textContent));
+    const texts = (await page.evaluate(
+      "Array.from(document.querySelectorAll('[data-seq] .method'), (c) => c.textContent)",
+    )) as string[];
     expect(texts.filter((t) => t === 'tools/call').length).toBeGreaterThanOrEqual(calls * 2);
     expect(problems).toEqual([]);
     await page.close();
