@@ -31,9 +31,9 @@ describe('the frame list in the browser (patchbay serve)', () => {
 
   // Evaluated in the page (a string: this tsconfig has no DOM types).
   const seqs = (page: Page) =>
-    page.evaluate(
+    page.evaluate<number[]>(
       "Array.from(document.querySelectorAll('[data-seq]'), (r) => Number(r.getAttribute('data-seq')))",
-    ) as Promise<number[]>;
+    );
 
   it('shows every frame once, in order, across a reload in the middle of the traffic', async () => {
     const page = await browser.newPage();
@@ -69,9 +69,9 @@ describe('the frame list in the browser (patchbay serve)', () => {
     // No gap and no duplicate: exactly 1..N.
     expect(shown).toEqual(shown.map((_, i) => i + 1));
     // Every call made it: request and response on both HTTP legs at least.
-    const texts = (await page.evaluate(
+    const texts = await page.evaluate<string[]>(
       "Array.from(document.querySelectorAll('[data-seq] .method'), (c) => c.textContent)",
-    )) as string[];
+    );
     expect(texts.filter((t) => t === 'tools/call').length).toBeGreaterThanOrEqual(calls * 2);
     expect(problems).toEqual([]);
     await page.close();
