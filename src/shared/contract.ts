@@ -64,6 +64,11 @@ export const commands = {
   'config.import': command<{ text: string }, ServerConfigView[]>(),
   'settings.frameHistory': command<void, FrameHistorySettings>(),
   'settings.setFrameHistory': command<FrameHistorySettings, null>(),
+  /** Closing the window keeps servers running in the tray (desktop only). */
+  'settings.closeToTray': command<void, boolean>(),
+  'settings.setCloseToTray': command<{ enabled: boolean }, null>(),
+  /** Copies through the main process (desktop); the browser shell uses its own clipboard. */
+  'clipboard.write': command<{ text: string }, null>(),
 } as const;
 
 export const events = {

@@ -126,6 +126,13 @@ describe('the contract over the WebSocket binding', () => {
       await api.ok('settings.setFrameHistory', { enabled: false, maxFrames: 1000, maxAgeMs: 60_000 }),
     ).toBeNull();
     expect(await api.ok('settings.frameHistory')).toMatchObject({ maxFrames: 1000 });
+    expect(await api.ok('settings.setCloseToTray', { enabled: false })).toBeNull();
+    expect(await api.ok('settings.closeToTray')).toBe(false);
+    // The browser shell has no system clipboard: a clear error, and the UI uses its own.
+    expect(await api.call('clipboard.write', { text: 'x' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_argument' },
+    });
     expect(await api.ok('clients.scan', { cwd: dataDir })).toMatchObject({
       found: expect.any(Array) as unknown,
     });

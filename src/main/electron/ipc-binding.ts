@@ -12,7 +12,7 @@ export interface IpcEventLike {
   readonly senderFrame: { readonly url: string } | null;
 }
 export interface IpcMainLike {
-  handle(channel: string, listener: (event: IpcEventLike, ...args: unknown[]) => Promise<unknown>): void;
+  handle(channel: string, listener: (event: IpcEventLike, ...args: unknown[]) => unknown): void;
   removeHandler(channel: string): void;
 }
 

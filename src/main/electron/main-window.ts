@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BrowserWindow, shell } from 'electron';
+import { loadWindowState, rememberWindowState } from './window-state';
 
 /** True for a URL of our own renderer (the built files, or the dev server in `npm run dev`). */
 export function isRendererUrl(url: string): boolean {
@@ -10,10 +11,12 @@ export function isRendererUrl(url: string): boolean {
 }
 
 /** Creates the app window with the renderer locked down (isolated, sandboxed, no Node). */
-export function createMainWindow(): BrowserWindow {
+export function createMainWindow(stateDir: string): BrowserWindow {
+  const saved = loadWindowState(stateDir);
   const win = new BrowserWindow({
-    width: 1200,
-    height: 800,
+    width: saved?.bounds.width ?? 1200,
+    height: saved?.bounds.height ?? 800,
+    ...(saved ? { x: saved.bounds.x, y: saved.bounds.y } : {}),
     minWidth: 760,
     minHeight: 480,
     show: false,
@@ -27,7 +30,11 @@ export function createMainWindow(): BrowserWindow {
       webSecurity: true,
     },
   });
-  win.once('ready-to-show', () => win.show());
+  win.once('ready-to-show', () => {
+    if (saved?.maximized) win.maximize();
+    win.show();
+  });
+  rememberWindowState(win, stateDir);
 
   // The renderer never navigates away or opens windows; links go to the system browser.
   win.webContents.setWindowOpenHandler(({ url }) => {

@@ -10,7 +10,7 @@ import type {
 } from '@shared/contract';
 import { isCommandName } from '@shared/contract';
 import type { FieldError } from '@shared/server-config';
-import { toPatchbayError } from '../errors';
+import { ErrorCode, PatchbayError, toPatchbayError } from '../errors';
 import type { ServerManager } from '../manager/server-manager';
 import { LiveStream } from './live-stream';
 
@@ -33,9 +33,9 @@ export class ApiHub {
 
   constructor(
     readonly manager: ServerManager,
-    readonly options: { batchMs?: number; maxPending?: number } = {},
+    readonly options: { batchMs?: number; maxPending?: number; clipboard?: (text: string) => unknown } = {},
   ) {
-    this.handlers = handlersFor(manager);
+    this.handlers = handlersFor(manager, options.clipboard);
     const forward =
       <E extends EventName>(name: E) =>
       (payload: PayloadOf<E>) => {
@@ -149,7 +149,7 @@ function unsubscribe(map: Map<string, { stream: LiveStream<never>; off: () => vo
   return null;
 }
 
-function handlersFor(m: ServerManager): Handlers {
+function handlersFor(m: ServerManager, clipboard: ((text: string) => unknown) | undefined): Handlers {
   return {
     'servers.list': () => m.list(),
     'servers.get': (a) => m.get(a.id),
@@ -200,6 +200,16 @@ function handlersFor(m: ServerManager): Handlers {
     'settings.frameHistory': () => m.frameHistorySettings(),
     'settings.setFrameHistory': (a) => {
       m.setFrameHistory(a);
+      return null;
+    },
+    'settings.closeToTray': () => m.closeToTray(),
+    'settings.setCloseToTray': (a) => {
+      m.setCloseToTray(a.enabled);
+      return null;
+    },
+    'clipboard.write': async (a) => {
+      if (!clipboard) throw new PatchbayError(ErrorCode.InvalidArgument, 'No system clipboard in this shell');
+      await clipboard(a.text);
       return null;
     },
   };

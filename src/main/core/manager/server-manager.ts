@@ -226,6 +226,15 @@ export class ServerManager extends EventEmitter<ManagerEvents> {
     return this.settings.get('frameHistory', { enabled: false, ...DEFAULT_RETENTION });
   }
 
+  /** Whether closing the desktop window keeps the servers running in the tray (default on). */
+  closeToTray(): boolean {
+    return this.settings.get('closeToTray', true);
+  }
+
+  setCloseToTray(enabled: boolean): void {
+    this.settings.set('closeToTray', enabled);
+  }
+
   /** Turns disk history of frames on or off for every server, with its retention. */
   setFrameHistory(settings: FrameHistorySettings): void {
     this.settings.set('frameHistory', settings);

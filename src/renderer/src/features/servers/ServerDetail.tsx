@@ -1,4 +1,6 @@
+import { useState } from 'react';
 import { useStore } from 'zustand';
+import { copyText } from './copy-text';
 import { FrameList } from '../inspector/FrameList';
 import { serversStore, toggleServer } from './servers-store';
 
@@ -7,6 +9,7 @@ export function ServerDetail({ id }: { id: string }) {
   const server = useStore(serversStore, (s) => s.servers.find((x) => x.id === id));
   const status = useStore(serversStore, (s) => s.statuses[id]);
   const error = useStore(serversStore, (s) => s.error);
+  const [copied, setCopied] = useState<'yes' | 'failed' | undefined>();
   if (!server) return null;
   const running = status?.url !== undefined;
   const url = status?.url ?? `http://${server.host}:${server.port}/mcp`;
@@ -20,7 +23,16 @@ export function ServerDetail({ id }: { id: string }) {
       </header>
       <div className="url-row">
         <code data-testid="server-url">{url}</code>
-        <button onClick={() => void navigator.clipboard?.writeText(url)}>Copy</button>
+        <button
+          onClick={() =>
+            void copyText(url).then((ok) => {
+              setCopied(ok ? 'yes' : 'failed');
+              setTimeout(() => setCopied(undefined), 1500);
+            })
+          }
+        >
+          {copied === 'yes' ? 'Copied' : copied === 'failed' ? 'Copy failed' : 'Copy'}
+        </button>
         <button onClick={() => void toggleServer(id)}>{running ? 'Stop' : 'Start'}</button>
       </div>
       {error && <p className="error">{error}</p>}

@@ -1,0 +1,12 @@
+import { api } from '../../api/api';
+
+/** Copies through the main process on the desktop (no clipboard permission needed), else the browser's. */
+export async function copyText(text: string): Promise<boolean> {
+  if (window.patchbay) return (await api.call('clipboard.write', { text })).ok;
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
