@@ -1,3 +1,4 @@
+import type { ClientSnippet, ClientStatus, ConnectClientId, FileClientId, WriteResult } from './connect';
 import type { Frame, FrameQuery } from './frames';
 import type { ImportScan, ImportedServer } from './imported-server';
 import type { FieldError, ServerConfigView, ServerInput } from './server-config';
@@ -60,6 +61,13 @@ export const commands = {
   'frames.unsubscribe': command<Id, null>(),
   'clients.scan': command<{ cwd?: string }, ImportScan>(),
   'clients.import': command<{ entries: ImportedServer[] }, ServerConfigView[]>(),
+  /** What to paste or run in each AI client (a token shows masked). */
+  'connect.snippets': command<Id, ClientSnippet[]>(),
+  /** Copies one snippet item with the real token, through the main process (desktop). */
+  'connect.copy': command<Id & { client: ConnectClientId; item: number }, null>(),
+  'connect.add': command<Id & { client: FileClientId; force?: boolean }, WriteResult>(),
+  'connect.remove': command<Id & { client: FileClientId }, WriteResult>(),
+  'connect.status': command<Id & { cwd?: string }, ClientStatus[]>(),
   'config.export': command<void, string>(),
   'config.import': command<{ text: string }, ServerConfigView[]>(),
   'settings.frameHistory': command<void, FrameHistorySettings>(),

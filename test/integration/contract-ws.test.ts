@@ -39,7 +39,8 @@ function cookieFor(printed: string): Promise<string> {
 beforeAll(async () => {
   requireBuild();
   dataDir = mkdtempSync(join(tmpdir(), 'patchbay-contract-'));
-  manager = ServerManager.open({ dataDir });
+  // `home` keeps connect.add away from this machine's real client config files.
+  manager = ServerManager.open({ dataDir, home: dataDir });
   hub = new ApiHub(manager, { batchMs: 30 });
   shell = await startHeadlessShell({ rendererDir: resolve(repoRoot, 'out/renderer'), port: 0, hub });
   const u = new URL(shell.url);
@@ -126,6 +127,22 @@ describe('the contract over the WebSocket binding', () => {
       await api.ok('settings.setFrameHistory', { enabled: false, maxFrames: 1000, maxAgeMs: 60_000 }),
     ).toBeNull();
     expect(await api.ok('settings.frameHistory')).toMatchObject({ maxFrames: 1000 });
+    const snippets = await api.ok<{ client: string }[]>('connect.snippets', { id: s.id });
+    expect(snippets.map((x) => x.client)).toContain('cursor');
+    const added = await api.ok<{ action: string; path: string }>('connect.add', {
+      id: s.id,
+      client: 'cursor',
+    });
+    expect(added.action).toBe('added');
+    expect(added.path.startsWith(dataDir)).toBe(true);
+    const statuses = await api.ok<{ client: string; state: string }[]>('connect.status', { id: s.id });
+    expect(statuses.find((x) => x.client === 'cursor')?.state).toBe('registered');
+    expect((await api.ok<{ action: string }>('connect.remove', { id: s.id, client: 'cursor' })).action).toBe(
+      'removed',
+    );
+    expect(await api.call('connect.copy', { id: s.id, client: 'cursor', item: 0 })).toMatchObject({
+      ok: false,
+    });
     expect(await api.ok('settings.setCloseToTray', { enabled: false })).toBeNull();
     expect(await api.ok('settings.closeToTray')).toBe(false);
     // The browser shell has no system clipboard: a clear error, and the UI uses its own.

@@ -195,6 +195,18 @@ function handlersFor(m: ServerManager, clipboard: ((text: string) => unknown) | 
     'frames.unsubscribe': (a, conn) => unsubscribe(conn.frameStreams, a.id),
     'clients.scan': (a) => m.scanClients(a.cwd ? { cwd: a.cwd } : {}),
     'clients.import': (a) => m.importFromClients(a.entries),
+    'connect.snippets': (a) => m.clientSnippets(a.id),
+    'connect.copy': async (a) => {
+      if (!clipboard) throw new PatchbayError(ErrorCode.InvalidArgument, 'No system clipboard in this shell');
+      const snippet = m.clientSnippets(a.id, { revealToken: true }).find((s) => s.client === a.client);
+      const item = snippet?.items[a.item];
+      if (!item) throw new PatchbayError(ErrorCode.NotFound, 'No such snippet');
+      await clipboard(item.kind === 'link' ? item.url : item.text);
+      return null;
+    },
+    'connect.add': (a) => m.addToClient(a.id, a.client, a.force ?? false),
+    'connect.remove': (a) => m.removeFromClient(a.id, a.client),
+    'connect.status': (a) => m.clientStatuses(a.id, a.cwd),
     'config.export': () => m.exportJson(),
     'config.import': (a) => m.importJson(a.text),
     'settings.frameHistory': () => m.frameHistorySettings(),

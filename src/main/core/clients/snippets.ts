@@ -1,29 +1,11 @@
+import type { SnippetItem, ClientSnippet } from '@shared/connect';
+
+export type { SnippetItem, ClientSnippet };
 import { CONNECT_CLIENTS, type ConnectClientId, type ConnectServer } from './client-catalog';
 import { bearer, clientEntry, type EntryObject } from './client-entries';
 import { clientServerName } from './client-names';
 import { shellCommand } from './shell-args';
-
-/** One thing to copy, open or run. */
-export type SnippetItem =
-  /** A command for a terminal; `argv` is the same command unquoted. */
-  | { kind: 'command'; label: string; text: string; argv: string[] }
-  /** Text to put in a config file; `where` says which file, in the docs' words. */
-  | { kind: 'json' | 'toml'; label: string; text: string; where: string }
-  /** A link the client opens to install the server after asking the user. */
-  | { kind: 'link'; label: string; url: string }
-  /** A single value to type into a form (URL, header). */
-  | { kind: 'field'; label: string; text: string };
-
-/** What to give one client, with the page it follows. */
-export interface ClientSnippet {
-  client: ConnectClientId;
-  label: string;
-  docUrl: string;
-  /** The server's name as this client will show it. */
-  name: string;
-  items: SnippetItem[];
-  notes: string[];
-}
+import { tomlEntryBlock } from './toml-config-edit';
 
 export interface SnippetOptions {
   /** Picks the shell quoting and the file locations shown; defaults to this machine's. */
@@ -66,7 +48,12 @@ const BUILDERS: Record<ConnectClientId, Builder> = {
     return {
       items: [
         command('Run in a terminal', argv, platform),
-        { kind: 'json', label: 'Or add to the file', text: fileText('mcpServers', entry), where: '~/.claude.json' },
+        {
+          kind: 'json',
+          label: 'Or add to the file',
+          text: fileText('mcpServers', entry),
+          where: '~/.claude.json',
+        },
       ],
       notes: [
         'The command adds the server to the current project; add --scope user to have it in every project.',
@@ -171,12 +158,14 @@ const BUILDERS: Record<ConnectClientId, Builder> = {
       {
         kind: 'toml',
         label: 'Add to config.toml',
-        text: codexToml(entry.name, server),
+        text: tomlEntryBlock('mcp_servers', entry.name, entry.value),
         where: '~/.codex/config.toml',
       },
     ];
     if (server.token === undefined) {
-      items.push(command('Or run in a terminal', ['codex', 'mcp', 'add', entry.name, '--url', server.url], platform));
+      items.push(
+        command('Or run in a terminal', ['codex', 'mcp', 'add', entry.name, '--url', server.url], platform),
+      );
     }
     return { items, notes: [] };
   },
@@ -208,7 +197,8 @@ const BUILDERS: Record<ConnectClientId, Builder> = {
           kind: 'json',
           label: 'Add to cline_mcp_settings.json',
           text: fileText('mcpServers', entry),
-          where: 'MCP Servers → Configure → Configure MCP Servers (~/.cline/data/settings/cline_mcp_settings.json)',
+          where:
+            'MCP Servers → Configure → Configure MCP Servers (~/.cline/data/settings/cline_mcp_settings.json)',
         },
       ],
       notes: [],
@@ -226,7 +216,14 @@ const BUILDERS: Record<ConnectClientId, Builder> = {
           ? '~/Library/Application Support/Claude/claude_desktop_config.json'
           : '~/.config/Claude/claude_desktop_config.json';
     return {
-      items: [{ kind: 'json', label: 'Add to claude_desktop_config.json', text: fileText('mcpServers', entry), where }],
+      items: [
+        {
+          kind: 'json',
+          label: 'Add to claude_desktop_config.json',
+          text: fileText('mcpServers', entry),
+          where,
+        },
+      ],
       notes: [
         'Claude Desktop starts mcp-remote with npx, so Node.js 18 or later must be installed.',
         'Quit and reopen Claude Desktop to load the change.',
@@ -248,17 +245,3 @@ const BUILDERS: Record<ConnectClientId, Builder> = {
     return { items, notes: [] };
   },
 };
-
-/** The Codex table as its docs write it: one table, headers as an inline table. */
-export function codexToml(name: string, server: ConnectServer): string {
-  const lines = [`[mcp_servers.${name}]`, `url = ${tomlString(server.url)}`];
-  if (server.token !== undefined) {
-    lines.push(`http_headers = { Authorization = ${tomlString(bearer(server.token))} }`);
-  }
-  return lines.join('\n') + '\n';
-}
-
-/** A TOML basic string: JSON's escapes are TOML's, plus DEL, which TOML does not allow raw. */
-export function tomlString(value: string): string {
-  return JSON.stringify(value).replace(/\u007f/g, '\\u007F');
-}

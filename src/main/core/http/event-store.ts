@@ -16,7 +16,8 @@ export interface EventStoreLimits {
  * so a replay never mixes in another stream's events. Bounded by count and bytes.
  */
 export class EventStore {
-  private events: StoredEvent[] = [];
+  /** Slots before `head` are released (undefined) as events are evicted. */
+  private events: (StoredEvent | undefined)[] = [];
   private head = 0;
   private bytes = 0;
   private seq = 0;
@@ -33,6 +34,8 @@ export class EventStore {
       (this.bytes > this.limits.maxBytes && this.events.length - this.head > 1)
     ) {
       this.bytes -= this.events[this.head]!.json.length;
+      // Released now, not at the next compaction: that kept up to twice the bound alive.
+      this.events[this.head] = undefined;
       this.head++;
     }
     if (this.head > 256 && this.head * 2 > this.events.length) {

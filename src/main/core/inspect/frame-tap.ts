@@ -51,7 +51,8 @@ interface Subscriber {
  */
 export class FrameTap {
   readonly redactor = new Redactor();
-  private ring: Captured[] = [];
+  /** Slots before `head` are released (undefined) as frames are evicted. */
+  private ring: (Captured | undefined)[] = [];
   private head = 0;
   private chars = 0;
   private nextSeq = 1;
@@ -86,8 +87,12 @@ export class FrameTap {
       this.ring.length - this.head > this.limits.maxFrames ||
       (this.chars > this.limits.maxChars && this.ring.length - this.head > 1)
     ) {
-      this.chars -= this.ring[this.head]!.raw.length;
-      this.derive(this.ring[this.head]!); // keep latency pairing exact even for evicted frames
+      const evicted = this.ring[this.head]!;
+      this.chars -= evicted.raw.length;
+      this.derive(evicted); // keep latency pairing exact even for evicted frames
+      // Release the slot now: until the next compaction the array kept up to maxFrames
+      // evicted frames alive, twice the bound (seen as heap growth under session churn).
+      this.ring[this.head] = undefined;
       this.head++;
     }
     if (this.head > 4096 && this.head * 2 > this.ring.length) {

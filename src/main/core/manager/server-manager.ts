@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import {
+  SECRET_MASK,
   type ServerConfig,
   type ServerConfigView,
   type ServerInput,
@@ -21,6 +22,10 @@ import { KeyFileCipher, type SecretCipher } from '../store/secret-cipher';
 import { ServerStore } from '../store/server-store';
 import type { ImportScan, ImportedServer } from '../clients/import/imported-server';
 import { scanClientConfigs } from '../clients/import/scan-clients';
+import { clientStatuses } from '../clients/client-status';
+import { addToClient, removeFromClient } from '../clients/config-writers';
+import { clientSnippets } from '../clients/snippets';
+import type { ClientSnippet, ClientStatus, ConnectServer, FileClientId, WriteResult } from '@shared/connect';
 import { existingForScan, toServerInput } from './client-import';
 import { type ExportFile, mergeSecrets, toExport, toView } from './config-views';
 import { type FrameQuery, matchesQuery } from './frame-query';
@@ -35,6 +40,8 @@ export interface ManagerOptions {
   cipher?: SecretCipher;
   /** Quit waits at most this long for servers to stop, then kills what is left. */
   shutdownTimeoutMs?: number;
+  /** Whose AI-client config files to read and write (tests point it elsewhere). */
+  home?: string;
 }
 
 export interface ManagerEvents {
@@ -250,7 +257,7 @@ export class ServerManager extends EventEmitter<ManagerEvents> {
   scanClients(options: { cwd?: string; home?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ImportScan> {
     return scanClientConfigs({
       platform: process.platform,
-      home: options.home ?? homedir(),
+      home: options.home ?? this.options.home ?? homedir(),
       env: options.env ?? process.env,
       ...(options.cwd ? { cwd: options.cwd } : {}),
       existing: existingForScan(this.store.list()),
@@ -263,6 +270,48 @@ export class ServerManager extends EventEmitter<ManagerEvents> {
     const added: ServerConfigView[] = [];
     for (const entry of entries) added.push(await this.create(toServerInput(entry, taken)));
     return added;
+  }
+
+  /** How clients reach a server: its stable URL (running or not) and its token. */
+  private connectServer(id: string): ConnectServer {
+    const c = this.config(id);
+    const host =
+      c.host === '0.0.0.0' || c.host === '::' ? '127.0.0.1' : c.host.includes(':') ? `[${c.host}]` : c.host;
+    const base = `http://${host}:${c.port}`;
+    return {
+      name: c.name,
+      url: `${base}/mcp`,
+      sseUrl: `${base}/sse`,
+      ...(c.token ? { token: c.token } : {}),
+    };
+  }
+
+  /**
+   * What to paste or run in each AI client. `revealToken` is for the main process only
+   * (e.g. copying to the clipboard): the UI gets the token masked.
+   */
+  clientSnippets(id: string, options: { revealToken?: boolean } = {}): ClientSnippet[] {
+    const server = this.connectServer(id);
+    if (server.token && !options.revealToken) server.token = SECRET_MASK;
+    return clientSnippets(server);
+  }
+
+  /** Writes the server into a client's config file (backup kept, other entries untouched). */
+  addToClient(id: string, client: FileClientId, force = false): Promise<WriteResult> {
+    return addToClient(client, this.connectServer(id), { ...this.locations(), force });
+  }
+
+  removeFromClient(id: string, client: FileClientId): Promise<WriteResult> {
+    return removeFromClient(client, this.connectServer(id), this.locations());
+  }
+
+  /** Whether each client has the server, and whether its URL there is current. */
+  clientStatuses(id: string, cwd?: string): Promise<ClientStatus[]> {
+    return clientStatuses(this.connectServer(id), { ...this.locations(), ...(cwd ? { cwd } : {}) });
+  }
+
+  private locations() {
+    return { platform: process.platform, home: this.options.home ?? homedir(), env: process.env };
   }
 
   exportJson(): string {

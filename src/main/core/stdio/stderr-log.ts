@@ -17,7 +17,8 @@ const DEFAULT_LIMITS: StderrLogLimits = {
 
 /** A bounded per-server log of stderr lines with timestamps and live subscribers. */
 export class StderrLog {
-  private entries: StderrEntry[] = [];
+  /** Slots before `head` are released (undefined) as lines are evicted. */
+  private entries: (StderrEntry | undefined)[] = [];
   private head = 0; // index of the oldest live entry in `entries`
   private bytes = 0;
   private nextSeq = 1;
@@ -42,6 +43,8 @@ export class StderrLog {
     this.bytes += text.length;
     while (this.size > this.limits.maxEntries || (this.bytes > this.limits.maxBytes && this.size > 1)) {
       this.bytes -= this.entries[this.head]!.text.length;
+      // Released now, not at the next compaction: that kept up to twice the bound alive.
+      this.entries[this.head] = undefined;
       this.head++;
     }
     // Compact now and then instead of shifting on every eviction.
@@ -59,7 +62,8 @@ export class StderrLog {
 
   /** Entries with seq > `afterSeq` (all by default), oldest first. */
   since(afterSeq = 0): StderrEntry[] {
-    const live = this.entries.slice(this.head);
+    // Everything from `head` on is set (only evicted slots are released).
+    const live = this.entries.slice(this.head) as StderrEntry[];
     return afterSeq <= 0 ? live : live.filter((e) => e.seq > afterSeq);
   }
 

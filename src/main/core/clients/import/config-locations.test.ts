@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configLocations } from './config-locations';
+import { configLocations, connectOnlyLocations } from './config-locations';
 
 describe('configLocations', () => {
   it('macOS: Application Support for Claude Desktop and VS Code, dot folders in home for the rest', () => {
@@ -136,5 +136,63 @@ describe('configLocations', () => {
     const cursor = locations.filter((l) => l.client === 'cursor');
     expect(cursor).toEqual([{ client: 'cursor', path: '/home/ada/.cursor/mcp.json', format: 'mcpServers' }]);
     expect(new Set(locations.map((l) => l.path)).size).toBe(locations.length);
+  });
+});
+
+describe('connectOnlyLocations', () => {
+  it('Linux: dot folders in home, Zed under ~/.config (or $XDG_CONFIG_HOME), Cline’s old VS Code place last', () => {
+    expect(connectOnlyLocations({ platform: 'linux', home: '/home/ada', env: {} })).toEqual([
+      { client: 'gemini-cli', path: '/home/ada/.gemini/settings.json' },
+      { client: 'codex', path: '/home/ada/.codex/config.toml' },
+      { client: 'zed', path: '/home/ada/.config/zed/settings.json' },
+      { client: 'cline', path: '/home/ada/.cline/data/settings/cline_mcp_settings.json' },
+      {
+        client: 'cline',
+        path: '/home/ada/.config/Code/User/globalStorage/saoudrizwan.claude-dev/settings/cline_mcp_settings.json',
+        legacy: true,
+      },
+    ]);
+    const zed = connectOnlyLocations({
+      platform: 'linux',
+      home: '/home/ada',
+      env: { XDG_CONFIG_HOME: '/cfg' },
+    })[2];
+    expect(zed?.path).toBe('/cfg/zed/settings.json');
+  });
+
+  it('macOS: Zed keeps ~/.config/zed; Cline’s old file in Application Support', () => {
+    const paths = connectOnlyLocations({ platform: 'darwin', home: '/Users/ada', env: {} }).map(
+      (l) => l.path,
+    );
+    expect(paths[2]).toBe('/Users/ada/.config/zed/settings.json');
+    expect(paths[4]).toBe(
+      '/Users/ada/Library/Application Support/Code/User/globalStorage/saoudrizwan.claude-dev/settings/cline_mcp_settings.json',
+    );
+  });
+
+  it('Windows: the profile folder for Gemini, Codex and Cline, %APPDATA% for Zed', () => {
+    const env = { APPDATA: 'C:\\Users\\ada\\AppData\\Roaming' };
+    expect(
+      connectOnlyLocations({ platform: 'win32', home: 'C:\\Users\\ada', env }).map((l) => l.path),
+    ).toEqual([
+      'C:\\Users\\ada\\.gemini\\settings.json',
+      'C:\\Users\\ada\\.codex\\config.toml',
+      'C:\\Users\\ada\\AppData\\Roaming\\Zed\\settings.json',
+      'C:\\Users\\ada\\.cline\\data\\settings\\cline_mcp_settings.json',
+      'C:\\Users\\ada\\AppData\\Roaming\\Code\\User\\globalStorage\\saoudrizwan.claude-dev\\settings\\cline_mcp_settings.json',
+    ]);
+  });
+
+  it('honours CODEX_HOME and CLINE_DATA_DIR when absolute', () => {
+    const env = { CODEX_HOME: '/opt/codex', CLINE_DATA_DIR: '/opt/cline' };
+    const paths = connectOnlyLocations({ platform: 'linux', home: '/home/ada', env }).map((l) => l.path);
+    expect(paths[1]).toBe('/opt/codex/config.toml');
+    expect(paths[3]).toBe('/opt/cline/settings/cline_mcp_settings.json');
+    const relative = connectOnlyLocations({
+      platform: 'linux',
+      home: '/home/ada',
+      env: { CODEX_HOME: 'codex' },
+    });
+    expect(relative[1]?.path).toBe('/home/ada/.codex/config.toml');
   });
 });
