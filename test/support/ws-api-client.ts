@@ -12,7 +12,9 @@ export class WsApiClient {
 
   private constructor(private readonly ws: WebSocket) {
     ws.on('message', (data) => {
-      const text = (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer)).toString('utf8');
+      const text = (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer)).toString(
+        'utf8',
+      );
       this.raw.push(text);
       const msg = JSON.parse(text) as WsServerMessage;
       if (msg.t === 'result') {
