@@ -41,7 +41,7 @@ export async function startEndpoint(
   const ticker = new KeepAliveTicker(options.keepAliveMs);
   let policy = new AccessPolicy({ ...options, port: options.port });
   const mcp = new McpEndpoint(runtime, options, ticker, tap);
-  const legacy = new LegacySse(mcp, options, ticker, tap);
+  const legacy = new LegacySse(mcp, options, tap);
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {

@@ -5,7 +5,6 @@ import type { EndpointOptions } from './endpoint-options';
 import type { EndpointTap, McpEndpoint } from './mcp-endpoint';
 import { replyEmpty, replyError } from './replies';
 import { parseBody, requireJson } from './request-parsing';
-import { type KeepAliveTicker, SseWriter } from './sse-writer';
 
 /**
  * The 2024-11-05 HTTP+SSE transport: GET /sse opens a session's one stream and names
@@ -16,22 +15,14 @@ export class LegacySse {
   constructor(
     private readonly mcp: McpEndpoint,
     private readonly options: EndpointOptions,
-    private readonly ticker: KeepAliveTicker,
     private readonly tap: EndpointTap = {},
   ) {}
 
   async open(req: IncomingMessage, res: ServerResponse, cors: OutgoingHttpHeaders): Promise<void> {
     const session = await this.mcp.openSession(res, cors);
     if (!session) return;
-    const writer = new SseWriter(
-      res,
-      cors,
-      { maxBufferedBytes: this.options.sseMaxBufferedBytes },
-      this.tap.sse?.(session.id),
-    );
+    const writer = this.mcp.sseWriter(res, cors, session.id);
     session.legacyStream = writer;
-    writer.open();
-    this.ticker.add(writer);
     // Absolute, on the host the client used (already checked against the allowed hosts).
     writer.endpoint(`http://${req.headers.host}/messages?sessionId=${encodeURIComponent(session.id)}`);
     writer.onClose(() => void session.engine.close('client'));

@@ -239,14 +239,7 @@ export class McpEndpoint {
         ...(this.tap.jsonOut ? { observe: (b: string) => this.tap.jsonOut?.(session.id, b) } : {}),
       });
     }
-    const writer = new SseWriter(
-      res,
-      headers,
-      { maxBufferedBytes: this.options.sseMaxBufferedBytes },
-      this.tap.sse?.(session.id),
-    );
-    writer.open();
-    this.ticker.add(writer);
+    const writer = this.sseWriter(res, headers, session.id);
     const streamId = session.newStreamId();
     const responder = new PostResponder(res, requests.length, {
       mode: 'sse',
@@ -273,14 +266,7 @@ export class McpEndpoint {
     const session = this.sessionFor(req, res, cors);
     if (!session) return;
     const headers = { ...cors, 'Mcp-Session-Id': session.id };
-    const writer = new SseWriter(
-      res,
-      headers,
-      { maxBufferedBytes: this.options.sseMaxBufferedBytes },
-      this.tap.sse?.(session.id),
-    );
-    writer.open();
-    this.ticker.add(writer);
+    const writer = this.sseWriter(res, headers, session.id);
     const lastEventId = header(req, 'last-event-id');
     const replay = lastEventId === undefined ? undefined : session.events.after(lastEventId);
     if (replay) {
@@ -357,14 +343,7 @@ export class McpEndpoint {
     }
     const sse = accept.sse && (listen || !accept.json || mayStream(msg));
     // Headers wait until the call is accepted: a refusal (-32022, 503) must still be a JSON 400/503.
-    const writer = sse
-      ? new SseWriter(
-          res,
-          cors,
-          { maxBufferedBytes: this.options.sseMaxBufferedBytes },
-          this.tap.sse?.(undefined),
-        )
-      : undefined;
+    const writer = sse ? this.sseWriter(res, cors, undefined, true) : undefined;
     const responder = writer
       ? new PostResponder(res, 1, { mode: 'sse', writer })
       : new PostResponder(res, 1, {
@@ -377,10 +356,7 @@ export class McpEndpoint {
     this.tap.clientMessage?.(undefined, m);
     try {
       const call = await this.runtime.statelessCall(msg, responder.asCallSink());
-      if (writer) {
-        writer.open();
-        this.ticker.add(writer);
-      }
+      if (writer) this.startWriter(writer);
       res.once('close', () => {
         if (!responder.finished) call.cancel();
       });
@@ -395,6 +371,29 @@ export class McpEndpoint {
         });
       }
     }
+  }
+
+  /** An SSE writer with this endpoint's limits and tap; opened and kept alive unless `defer`. */
+  sseWriter(
+    res: ServerResponse,
+    headers: OutgoingHttpHeaders,
+    sessionId: string | undefined,
+    defer = false,
+  ): SseWriter {
+    const writer = new SseWriter(
+      res,
+      headers,
+      { maxBufferedBytes: this.options.sseMaxBufferedBytes },
+      this.tap.sse?.(sessionId),
+    );
+    if (!defer) this.startWriter(writer);
+    return writer;
+  }
+
+  /** Flushes the headers and puts the stream on the keep-alive ticker. */
+  startWriter(writer: SseWriter): void {
+    writer.open();
+    this.ticker.add(writer);
   }
 
   /** Ends every session (the endpoint is closing). */
