@@ -41,19 +41,25 @@ afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
 });
 
+/** A real manager and hub behind the binding, on a fake ipcMain that trusts file:///app/renderer/. */
+function bound() {
+  const dir = mkdtempSync(join(tmpdir(), 'patchbay-ipc-'));
+  const manager = ServerManager.open({ dataDir: dir });
+  const hub = new ApiHub(manager);
+  const ipc = new FakeIpcMain();
+  const unbind = bindIpc(ipc, hub, (url) => url.startsWith('file:///app/renderer/'));
+  cleanup.push(
+    () => rmSync(dir, { recursive: true, force: true }),
+    () => manager.shutdown(),
+    () => hub.close(),
+    unbind,
+  );
+  return { manager, ipc, unbind };
+}
+
 describe('the Electron IPC binding', () => {
   it('runs contract commands from our renderer and pushes events on the contract channel', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'patchbay-ipc-'));
-    const manager = ServerManager.open({ dataDir: dir });
-    const hub = new ApiHub(manager);
-    const ipc = new FakeIpcMain();
-    const unbind = bindIpc(ipc, hub, (url) => url.startsWith('file:///app/renderer/'));
-    cleanup.push(
-      () => rmSync(dir, { recursive: true, force: true }),
-      () => manager.shutdown(),
-      () => hub.close(),
-      unbind,
-    );
+    const { manager, ipc, unbind } = bound();
 
     const win = new FakeWebContents(1);
     const trusted = 'file:///app/renderer/index.html';
@@ -71,17 +77,7 @@ describe('the Electron IPC binding', () => {
   });
 
   it('refuses frames that are not our renderer, and closes a window’s subscriptions with it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'patchbay-ipc-'));
-    const manager = ServerManager.open({ dataDir: dir });
-    const hub = new ApiHub(manager);
-    const ipc = new FakeIpcMain();
-    const unbind = bindIpc(ipc, hub, (url) => url.startsWith('file:///app/renderer/'));
-    cleanup.push(
-      () => rmSync(dir, { recursive: true, force: true }),
-      () => manager.shutdown(),
-      () => hub.close(),
-      unbind,
-    );
+    const { manager, ipc, unbind } = bound();
 
     const win = new FakeWebContents(2);
     expect(await ipc.invoke(win, 'https://evil.example/', 'servers.list', undefined)).toMatchObject({
