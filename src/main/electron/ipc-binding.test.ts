@@ -59,7 +59,7 @@ function bound() {
 
 describe('the Electron IPC binding', () => {
   it('runs contract commands from our renderer and pushes events on the contract channel', async () => {
-    const { manager, ipc, unbind } = bound();
+    const { ipc } = bound();
 
     const win = new FakeWebContents(1);
     const trusted = 'file:///app/renderer/index.html';
