@@ -2,11 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { version } from '../../../package.json';
-import { ApiHub } from '../core/api/api-hub';
 import { defaultDataDir } from '../core/data-dir';
 import { PatchbayError } from '../core/errors';
-import { ServerManager } from '../core/manager/server-manager';
-import { startHeadlessShell } from '../headless';
 import { openInBrowser } from './open-browser';
 import { runCommand } from './run-command';
 
@@ -63,6 +60,12 @@ async function serve(args: string[]): Promise<number> {
     process.stderr.write('patchbay: the UI is not built. Run `npm run build` first.\n');
     return 1;
   }
+  // Loaded here, not at the top: `patchbay run` needs none of it (SQLite, zod, ws).
+  const [{ ServerManager }, { ApiHub }, { startHeadlessShell }] = await Promise.all([
+    import('../core/manager/server-manager'),
+    import('../core/api/api-hub'),
+    import('../headless'),
+  ]);
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const manager = ServerManager.open({ dataDir });
   const hub = new ApiHub(manager);

@@ -17,6 +17,7 @@ Options:
   --max-processes <n>  isolated mode: processes at most (default 16)
   --max-sessions <n>   sessions at most (default 100)
   --verbose         log one line per request, and the server's stderr
+  --no-tap          do not record frames (the inspector's tap; on by default)
 `;
 
 /** `patchbay run`: resolves with the exit code once stopped (Ctrl-C, SIGTERM). */
@@ -36,6 +37,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       'max-processes': { type: 'string', default: '16' },
       'max-sessions': { type: 'string', default: '100' },
       verbose: { type: 'boolean', default: false },
+      'no-tap': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -101,6 +103,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       process.stderr.write('patchbay: server running\n');
     }
   });
+  if (values['no-tap']) runtime.frames.enabled = false;
   if (values.verbose) logRequests(runtime);
 
   process.stdout.write(
