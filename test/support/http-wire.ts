@@ -326,7 +326,8 @@ function parseBlock(raw: string): SseBlock {
   const order: string[] = [];
   const data: string[] = [];
   for (const line of lines) {
-    const m = /^(id|event|retry|data): ?(.*)$/.exec(line);
+    // s: U+2028/U+2029 are ordinary characters in SSE (lines end at CR or LF only).
+    const m = /^(id|event|retry|data): ?(.*)$/s.exec(line);
     if (!m) throw new Error(`unexpected SSE line ${JSON.stringify(line)} in ${JSON.stringify(raw)}`);
     const field = m[1]!;
     const value = m[2]!;

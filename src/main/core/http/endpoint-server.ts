@@ -1,7 +1,8 @@
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { ErrorCode, PatchbayError } from '../errors';
-import { RpcErrorCode } from '../jsonrpc/errors';
+import { RpcErrorCode, errorResponse } from '../jsonrpc/errors';
 import type { FrameTap } from '../inspect/frame-tap';
 import type { ServerRuntime } from '../routing/server-runtime';
 import { AccessPolicy, isLoopbackHost } from './access-policy';
@@ -54,6 +55,53 @@ export async function startEndpoint(
     });
   });
   server.keepAliveTimeout = 65_000;
+  const refused = new WeakSet<Duplex>();
+  // What node:http cannot parse (bad method, header or framing) gets a JSON-RPC 400 (431
+  // for oversized headers), like every other refusal; and the rest of what the client sends
+  // is read and dropped for a moment before closing, since closing on unread data is a TCP
+  // reset that loses the answer (the fuzz run's 4 MiB bodies with Content-Length and chunked).
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    socket.on('error', () => {});
+    if (refused.has(socket)) return; // node re-reports each later chunk it cannot parse
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    refused.add(socket);
+    // The parser is done with this connection: stop feeding it what follows.
+    socket.removeAllListeners('data');
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    const text = status === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
+    const body = JSON.stringify(
+      errorResponse(
+        null,
+        RpcErrorCode.InvalidRequest,
+        `${text}: the request could not be parsed (${err.code ?? 'error'})`,
+      ),
+    );
+    socket.end(
+      `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Connection: close\r\n\r\n${body}`,
+    );
+    lingerThenDestroy(socket);
+  });
+  // node:http hands CONNECT to a 'connect' listener and, without one, drops the connection
+  // with no answer at all; PROTOCOL.md wants every request answered (found by the fuzz run).
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
+    const body = JSON.stringify(
+      errorResponse(
+        null,
+        RpcErrorCode.InvalidRequest,
+        'Method Not Allowed: CONNECT (this is an MCP endpoint, not a proxy)',
+      ),
+    );
+    socket.on('error', () => {}); // the client may be gone already; nothing to tell it
+    socket.end(
+      `HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, POST, DELETE, OPTIONS\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+    lingerThenDestroy(socket);
+  });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const verdict = policy.check(req);
@@ -121,6 +169,20 @@ export async function startEndpoint(
       });
     },
   };
+}
+
+/** After answering on a socket we will not read from again: drop what still comes (bounded), then close. */
+function lingerThenDestroy(socket: Duplex): void {
+  let dropped = 0;
+  const timer = setTimeout(() => socket.destroy(), 2000);
+  timer.unref();
+  socket.on('data', (d: Buffer) => {
+    dropped += d.length;
+    if (dropped > 64 * 1024 * 1024) socket.destroy();
+  });
+  socket.once('end', () => socket.destroy());
+  socket.once('close', () => clearTimeout(timer));
+  socket.resume();
 }
 
 /** Records the HTTP legs (client→proxy bodies, proxy→client JSON bodies and SSE frames) into a frame tap. */

@@ -1,0 +1,253 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { request } from 'node:http';
+import { ApiHub } from '../../src/main/core/api/api-hub';
+import { ServerManager } from '../../src/main/core/manager/server-manager';
+import { startHeadlessShell } from '../../src/main/headless';
+import { WS_PATH } from '../../src/shared/contract';
+import { DEFAULT_RETENTION } from '../../src/main/core/store/frame-history';
+import { type RunningCli, startCli } from '../support/cli-process';
+import { FIXTURE } from '../support/engine-client';
+import { http1, initializeMessage, postRpc, stream } from '../support/http-wire';
+import { repoRoot } from '../support/paths';
+import { until } from '../support/processes';
+import { WsApiClient } from '../support/ws-api-client';
+
+// Issue 10, Security, what test/integration does not cover already. Covered there:
+// DNS rebinding with a foreign Host and a foreign Origin, each alone, on every method and
+// path, and the CORS preflight for allowed and foreign origins (http-protocol.test.ts
+// "Origin and Host", "CORS"); 401 without the token on a loopback endpoint and refusing
+// to bind beyond loopback without one (http-protocol.test.ts "bearer token",
+// cli-run.test.ts); secrets masked in list/export and redacted in plain log and frame text
+// (manager.test.ts). Here: the token on a non-loopback bind, on every endpoint; and every
+// sink we can reach searched for secret values that need escaping on the wire.
+//
+// The WebSocket binding (the contract the UI uses) is one of the sinks searched below; its
+// token and Origin checks are covered by test/integration/contract-ws.test.ts ("refuses a
+// wrong token, a missing token and a foreign Origin"), and the plain-secret search of its
+// payloads there too; here the secrets are ones that need escaping.
+
+const running: RunningCli[] = [];
+const managers: ServerManager[] = [];
+const dirs: string[] = [];
+const closers: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await close();
+  for (const cli of running.splice(0)) await cli.stop('SIGTERM');
+  for (const m of managers.splice(0)) await m.shutdown();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe('a server bound beyond loopback', () => {
+  it('requires the bearer token on every endpoint and method, whatever the Host; never from the query string', async () => {
+    const token = 'tok-Bound-0.0.0.0-x9';
+    const cli = await startCli(
+      ['run', '--port', '0', '--host', '0.0.0.0', '--token', token, '--', process.execPath, FIXTURE],
+      /Streamable HTTP\s+http:\/\/127\.0\.0\.1:(\d+)\/mcp/,
+    );
+    running.push(cli);
+    const port = Number(cli.match[1]);
+    const auth = { authorization: `Bearer ${token}` };
+    // Bound to every interface, any Host may reach it (a LAN name): the token is the gate.
+    const hosts = [`127.0.0.1:${port}`, `mcp.lan:${port}`, 'evil.example'];
+    const attempts: [string, string, Record<string, string>][] = [
+      ['POST', '/mcp', { 'content-type': 'application/json' }],
+      ['GET', '/mcp', { accept: 'text/event-stream', 'mcp-session-id': 'x' }],
+      ['DELETE', '/mcp', { 'mcp-session-id': 'x' }],
+      ['GET', '/sse', { accept: 'text/event-stream' }],
+      ['POST', '/messages?sessionId=x', { 'content-type': 'application/json' }],
+      ['POST', `/mcp?token=${token}`, { 'content-type': 'application/json' }],
+      ['POST', `/mcp?access_token=${token}`, { 'content-type': 'application/json' }],
+    ];
+    for (const host of hosts) {
+      for (const [method, path, headers] of attempts) {
+        for (const authorization of [undefined, 'Bearer wrong', `bearer  ${token}x`, `Basic ${token}`]) {
+          const x = await http1(port, {
+            method,
+            path,
+            headers: { host, ...headers, ...(authorization ? { authorization } : {}) },
+            ...(method === 'POST' ? { body: JSON.stringify(initializeMessage('2025-06-18')) } : {}),
+          });
+          expect(x.status, `${method} ${path} Host ${host} auth ${authorization}`).toBe(401);
+          expect(x.headers['www-authenticate']).toMatch(/^Bearer/);
+          expect(x.headers['mcp-session-id']).toBeUndefined();
+        }
+      }
+    }
+    // With the token: a session, and its legacy counterpart whose endpoint URL carries no token.
+    const init = await postRpc(port, initializeMessage('2025-06-18'), {
+      ...auth,
+      accept: 'application/json',
+      host: `mcp.lan:${port}`,
+    });
+    expect(init.status).toBe(200);
+    const sse = stream(port, { path: '/sse', headers: { ...auth, accept: 'text/event-stream' } });
+    const body = await sse.waitFor((b) => b.includes('event: endpoint'), 5000);
+    sse.destroy();
+    expect(body).not.toContain(token);
+    // Case-insensitive scheme, as RFC 6750 allows.
+    const lower = await postRpc(port, initializeMessage('2025-06-18'), {
+      authorization: `bearer ${token}`,
+      accept: 'application/json',
+    });
+    expect(lower.status).toBe(200);
+  });
+});
+
+describe('secrets never leave through a sink', () => {
+  it('env secrets and the token (quotes, backslashes, non-ASCII) appear in no log, frame, history, export, list, status, event, WebSocket message or file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'patchbay-secrets-'));
+    dirs.push(dir);
+    const m = ServerManager.open({ dataDir: dir, shutdownTimeoutMs: 3000 });
+    managers.push(m);
+    // The UI's WebSocket, as the browser shell serves it: every message it receives is a sink.
+    const hub = new ApiHub(m, { batchMs: 30 });
+    closers.push(() => hub.close());
+    const shell = await startHeadlessShell({ rendererDir: resolve(repoRoot, 'out/renderer'), port: 0, hub });
+    closers.push(() => shell.close());
+    const shellUrl = new URL(shell.url);
+    const api = await WsApiClient.connect(`ws://${shellUrl.host}${WS_PATH}`, {
+      Cookie: await launchCookie(shell.url),
+      Origin: shellUrl.origin,
+    });
+    closers.push(() => api.close());
+    const events: unknown[] = [];
+    m.on('server-status', (s) => events.push(s));
+    m.on('servers-changed', (s) => events.push(s));
+    m.on('client-seen', (s) => events.push(s));
+    m.setFrameHistory({ enabled: true, ...DEFAULT_RETENTION });
+
+    // Values that JSON escapes on the wire (", \, control chars) or some servers escape (é as \u00e9).
+    const apiKey = 'sk-live-"quoted"\\back\\slash-4f9a';
+    const password = 'pässwörd-ünïcode-7c2e';
+    const token = 'bearer-Tok3n-"with\\specials"';
+    const secrets = [apiKey, password, token];
+    const created = await m.create({
+      name: 'secretive',
+      command: process.execPath,
+      args: [FIXTURE],
+      mode: 'shared',
+      env: [
+        { key: 'API_KEY', value: apiKey, secret: true },
+        { key: 'DB_PASSWORD', value: password, secret: true },
+        { key: 'PLAIN', value: 'not-a-secret' },
+      ],
+      token,
+      restart: { enabled: false },
+    });
+    const status = await m.start(created.id);
+    await api.ok('logs.subscribe', { id: created.id });
+    await api.ok('frames.subscribe', { id: created.id });
+    const client = new Client({ name: 'secret-client', version: '1' });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(status.url!), {
+        requestInit: { headers: { Authorization: `Bearer ${token}` } },
+      }),
+    );
+    // The server leaks each secret on stderr, as stdout noise and in its results (JSON-escaped),
+    // the client sends them in arguments, and one is in a Python-style \u-escaped form.
+    // (Redaction is for what Patchbay shows and keeps; the client gets the server's bytes.)
+    for (const [name, value] of [
+      ['API_KEY', apiKey],
+      ['DB_PASSWORD', password],
+    ] as const) {
+      const r = await client.callTool({ name: 'leak_env', arguments: { name } });
+      expect((r.content as { text: string }[])[0]!.text).toBe(`the value is ${value}`);
+    }
+    for (const s of secrets) await client.callTool({ name: 'echo', arguments: { text: `echo ${s}` } });
+    const asciiEscaped = uEscape(JSON.stringify(password));
+    await client.callTool({ name: 'stderr', arguments: { lines: 1, text: `py ${asciiEscaped}` } });
+    await client.callTool({ name: 'stderr', arguments: { lines: 1, text: `last words ${apiKey}` } });
+    await until(
+      () => m.logs(created.id).some((l) => l.text.startsWith('last words')),
+      3000,
+      'the last stderr line',
+    );
+    // A crash names the last stderr line in the status reason.
+    await client.callTool({ name: 'crash', arguments: {} }).catch(() => undefined);
+    await until(() => m.status(created.id).state.status === 'crashed', 5000, 'the crash');
+    await client.close().catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 300)); // frame batches reach the history
+
+    for (const [name, args] of [
+      ['servers.list', undefined],
+      ['servers.get', { id: created.id }],
+      ['servers.status', { id: created.id }],
+      ['servers.statuses', undefined],
+      ['frames.query', { id: created.id }],
+      ['frames.query', { id: created.id, history: true }],
+      ['config.export', undefined],
+      ['connect.snippets', { id: created.id }],
+    ] as const) {
+      await api.call(name, args);
+    }
+    const sinks: Record<string, string> = {
+      websocket: api.raw.join('\n'),
+      logs: JSON.stringify(m.logs(created.id)),
+      frames: JSON.stringify(m.frames(created.id)),
+      history: JSON.stringify(m.frames(created.id, { history: true })),
+      export: m.exportJson(),
+      list: JSON.stringify(m.list()),
+      get: JSON.stringify(m.get(created.id)),
+      status: JSON.stringify(m.status(created.id)),
+      events: JSON.stringify(events),
+    };
+    for (const file of readdirSync(dir))
+      sinks[`file ${file}`] =
+        readFileSync(join(dir, file)).toString('latin1') + readFileSync(join(dir, file)).toString('utf8');
+    expect(sinks['frames']).toContain('[redacted]');
+    expect(sinks['websocket']).toContain('frames.batch');
+    expect(sinks['websocket']).toContain('[redacted]');
+    expect(sinks['logs']).toContain('[redacted]');
+    expect(sinks['status']).toContain('last words [redacted]');
+    expect((JSON.parse(sinks['history']!) as unknown[]).length).toBeGreaterThan(10);
+
+    const leaks: string[] = [];
+    for (const secret of secrets) {
+      for (const [sink, text] of Object.entries(sinks)) {
+        for (const form of wireForms(secret)) {
+          const at = text.indexOf(form);
+          if (at !== -1)
+            leaks.push(`${sink}: ${JSON.stringify(text.slice(Math.max(0, at - 60), at + form.length + 20))}`);
+        }
+      }
+    }
+    expect(leaks).toEqual([]);
+  });
+});
+
+/** Non-ASCII characters as \u escapes (what Python's json.dumps writes by default). */
+function uEscape(s: string): string {
+  return s.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * Every form a secret can take in the sinks' text: as is, JSON-escaped up to three times
+ * (frame text is JSON, kept inside JSON, inside a JSON export), each also \u-escaped.
+ */
+function wireForms(secret: string): Set<string> {
+  const forms = new Set<string>();
+  let s = secret;
+  for (let depth = 0; depth < 4; depth++) {
+    forms.add(s);
+    forms.add(uEscape(s));
+    s = JSON.stringify(s).slice(1, -1);
+  }
+  return forms;
+}
+
+/** Trades the launch URL's token for the cookie the shell sets, as the browser does. */
+function launchCookie(url: string): Promise<string> {
+  return new Promise((resolveCookie, reject) => {
+    request(url, (res) => {
+      res.resume();
+      resolveCookie(String(res.headers['set-cookie']).split(';')[0]!);
+    })
+      .on('error', reject)
+      .end();
+  });
+}
