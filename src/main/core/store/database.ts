@@ -13,13 +13,17 @@ export type Db = Database.Database;
  */
 export function openDatabase(file: string, migrations: readonly string[] = MIGRATIONS): Db {
   mkdirSync(dirname(file), { recursive: true });
-  let db: Db;
+  let db: Db | undefined;
   try {
     db = new Database(file, { timeout: 5000 });
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL');
+    // A valid header can hide damaged pages: find out now, not on some later read.
+    const check = db.pragma('quick_check', { simple: true });
+    if (check !== 'ok') throw new Error(`integrity check failed: ${String(check)}`);
   } catch (err) {
+    db?.close();
     throw new PatchbayError(
       ErrorCode.Internal,
       `Cannot open the database ${file}: ${errorText(err)}${backup(file)}`,
