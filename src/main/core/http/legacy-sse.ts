@@ -1,10 +1,9 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { RpcErrorCode } from '../jsonrpc/errors';
-import { readBody } from './body-reader';
 import type { EndpointOptions } from './endpoint-options';
 import type { EndpointTap, McpEndpoint } from './mcp-endpoint';
 import { replyEmpty, replyError } from './replies';
-import { parseBody, requireJson } from './request-parsing';
+import { requireJson, readMessages } from './request-parsing';
 
 /**
  * The 2024-11-05 HTTP+SSE transport: GET /sse opens a session's one stream and names
@@ -53,26 +52,8 @@ export class LegacySse {
       return;
     }
     if (!requireJson(req, res, cors)) return;
-    const body = await readBody(req, this.options.maxBodyBytes);
-    if (!body.ok) {
-      if (body.reason === 'too-large') {
-        replyError(
-          res,
-          413,
-          RpcErrorCode.InvalidRequest,
-          `Payload Too Large: the limit is ${this.options.maxBodyBytes} bytes`,
-          {
-            headers: cors,
-          },
-        );
-      }
-      return;
-    }
-    const parsed = parseBody(body.body.toString('utf8'));
-    if (!parsed.ok) {
-      replyError(res, 400, parsed.code, parsed.message, { headers: cors });
-      return;
-    }
+    const parsed = await readMessages(req, res, cors, this.options.maxBodyBytes);
+    if (!parsed) return;
     for (const m of parsed.messages) {
       this.tap.clientMessage?.(session.id, m);
       session.engine.send(m.msg, m.line);

@@ -3,13 +3,12 @@ import { ErrorCode, toPatchbayError } from '../errors';
 import { RpcErrorCode } from '../jsonrpc/errors';
 import { type JsonRpcId, type JsonRpcNotification, type JsonRpcRequest, idKey } from '../jsonrpc/message';
 import type { ServerRuntime } from '../routing/server-runtime';
-import { readBody } from './body-reader';
 import type { EndpointOptions } from './endpoint-options';
 import { HttpSession } from './http-session';
 import { PostResponder } from './post-responder';
 import { STATELESS_VERSION, atLeast, isSupportedVersion } from './protocol-versions';
 import { replyEmpty, replyError } from './replies';
-import { type BodyMessage, acceptable, parseBody, requireJson } from './request-parsing';
+import { type BodyMessage, acceptable, requireJson, readMessages } from './request-parsing';
 import { type KeepAliveTicker, type SseObserver, SseWriter } from './sse-writer';
 import { checkStatelessHeaders } from './stateless-headers';
 
@@ -98,26 +97,8 @@ export class McpEndpoint {
       );
       return;
     }
-    const body = await readBody(req, this.options.maxBodyBytes);
-    if (!body.ok) {
-      if (body.reason === 'too-large') {
-        replyError(
-          res,
-          413,
-          RpcErrorCode.InvalidRequest,
-          `Payload Too Large: the limit is ${this.options.maxBodyBytes} bytes`,
-          {
-            headers: { ...cors, Connection: 'close' },
-          },
-        );
-      }
-      return;
-    }
-    const parsed = parseBody(body.body.toString('utf8'));
-    if (!parsed.ok) {
-      replyError(res, 400, parsed.code, parsed.message, { headers: cors });
-      return;
-    }
+    const parsed = await readMessages(req, res, cors, this.options.maxBodyBytes);
+    if (!parsed) return;
     const { batch, messages } = parsed;
     const first = messages[0]!;
     const sessionId = header(req, 'mcp-session-id');

@@ -1,6 +1,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { RpcErrorCode } from '../jsonrpc/errors';
 import { type JsonRpcMessage, type MessageKind, messageKind } from '../jsonrpc/message';
+import { readBody } from './body-reader';
 import { replyError } from './replies';
 
 /** What the client can take: lenient, since real clients send a wildcard or only JSON. */
@@ -65,4 +66,31 @@ export function requireJson(req: IncomingMessage, res: ServerResponse, cors: Out
     },
   );
   return false;
+}
+
+/**
+ * Reads and parses a POST body, answering 413 (over `limit`) or 400 (not JSON-RPC) itself;
+ * undefined when it did (or the client went away).
+ */
+export async function readMessages(
+  req: IncomingMessage,
+  res: ServerResponse,
+  cors: OutgoingHttpHeaders,
+  limit: number,
+): Promise<Extract<ParsedBody, { ok: true }> | undefined> {
+  const body = await readBody(req, limit);
+  if (!body.ok) {
+    if (body.reason === 'too-large') {
+      replyError(res, 413, RpcErrorCode.InvalidRequest, `Payload Too Large: the limit is ${limit} bytes`, {
+        headers: { ...cors, Connection: 'close' },
+      });
+    }
+    return undefined;
+  }
+  const parsed = parseBody(body.body.toString('utf8'));
+  if (!parsed.ok) {
+    replyError(res, 400, parsed.code, parsed.message, { headers: cors });
+    return undefined;
+  }
+  return parsed;
 }

@@ -233,7 +233,7 @@ function parseMessage(raw: string): JsonRpcMessage | undefined {
     text = raw
       .split('\n')
       .filter((l) => l.startsWith('data:'))
-      .map((l) => l.slice(l.startsWith('data: ') ? 6 : 5))
+      .map((l) => l.replace(/^data: ?/, ''))
       .join('\n');
   }
   try {

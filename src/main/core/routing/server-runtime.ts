@@ -197,7 +197,7 @@ export class ServerRuntime extends EventEmitter<ServerRuntimeEvents> {
 
   /**
    * Sends a 2026-07-28 stateless request. Throws UnsupportedProtocolVersion (with
-   * `data: { supported, requested }`) when the server does not speak the requested revision.
+   * `{ supported, requested }` as its data) when the server does not speak the requested revision.
    */
   async statelessCall(msg: JsonRpcRequest, sink: CallSink): Promise<StatelessCall> {
     const support = await this.protocolSupport();
