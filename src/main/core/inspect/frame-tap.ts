@@ -39,6 +39,8 @@ export interface FrameBatch {
 interface Subscriber {
   listener: (batch: FrameBatch) => void;
   pending: Captured[];
+  /** Index of the oldest pending frame still to deliver (older ones were skipped). */
+  start: number;
   skipped: number;
 }
 
@@ -87,9 +89,9 @@ export class FrameTap {
       this.ring.length - this.head > this.limits.maxFrames ||
       (this.chars > this.limits.maxChars && this.ring.length - this.head > 1)
     ) {
-      const evicted = this.ring[this.head]!;
-      this.chars -= evicted.raw.length;
-      this.derive(evicted); // keep latency pairing exact even for evicted frames
+      // Evicted unread frames are never worked out: no parsing on the proxy's path when
+      // nobody is looking (their responses just get no latency).
+      this.chars -= this.ring[this.head]!.raw.length;
       // Release the slot now: until the next compaction the array kept up to maxFrames
       // evicted frames alive, twice the bound (seen as heap growth under session churn).
       this.ring[this.head] = undefined;
@@ -100,11 +102,17 @@ export class FrameTap {
       this.head = 0;
     }
     if (this.subscribers.size === 0) return;
+    const max = this.limits.maxPendingPerSubscriber;
     for (const s of this.subscribers) {
       s.pending.push(c);
-      if (s.pending.length > this.limits.maxPendingPerSubscriber) {
-        s.pending.shift();
+      if (s.pending.length - s.start > max) {
+        // Drop the oldest by moving a start index: shift() is O(n) per frame.
+        s.start++;
         s.skipped++;
+        if (s.start > 1024 && s.start * 2 > s.pending.length) {
+          s.pending = s.pending.slice(s.start);
+          s.start = 0;
+        }
       }
     }
     if (!this.flushScheduled) {
@@ -134,7 +142,7 @@ export class FrameTap {
 
   /** Live frames in batches; returns the unsubscribe function. */
   subscribe(listener: (batch: FrameBatch) => void): () => void {
-    const s: Subscriber = { listener, pending: [], skipped: 0 };
+    const s: Subscriber = { listener, pending: [], start: 0, skipped: 0 };
     this.subscribers.add(s);
     return () => this.subscribers.delete(s);
   }
@@ -149,9 +157,12 @@ export class FrameTap {
   private flush(): void {
     this.flushScheduled = false;
     for (const s of this.subscribers) {
-      if (s.pending.length === 0 && s.skipped === 0) continue;
-      const batch: FrameBatch = { frames: s.pending.map((c) => this.derive(c)), skipped: s.skipped };
+      if (s.pending.length === s.start && s.skipped === 0) continue;
+      const frames: Frame[] = [];
+      for (let i = s.start; i < s.pending.length; i++) frames.push(this.derive(s.pending[i]!));
+      const batch: FrameBatch = { frames, skipped: s.skipped };
       s.pending = [];
+      s.start = 0;
       s.skipped = 0;
       try {
         s.listener(batch);
