@@ -36,7 +36,6 @@ export class HttpSession implements SessionSink {
   private readonly streams = new Map<string, PostResponder>();
   private getStream: SseWriter | undefined;
   private queue: string[] = [];
-  private dropped = 0;
   private nextStream = 1;
 
   constructor(
@@ -145,11 +144,6 @@ export class HttpSession implements SessionSink {
     for (const json of waiting) stream.message(json, this.events.add('g', json));
   }
 
-  /** Messages dropped because the GET stream stayed closed and the queue was full. */
-  get droppedCount(): number {
-    return this.dropped;
-  }
-
   /** A message not tied to a request: the GET stream, or the bounded queue until it opens. */
   sendStandalone(json: string): void {
     const stream = this.getStream;
@@ -159,8 +153,7 @@ export class HttpSession implements SessionSink {
     }
     this.queue.push(json);
     if (this.queue.length > this.limits.maxQueued) {
-      this.queue.shift();
-      this.dropped++;
+      this.queue.shift(); // bounded: the oldest message goes first
     }
   }
 }

@@ -131,11 +131,6 @@ export class FrameTap {
     return out;
   }
 
-  /** The seq the next frame will get. */
-  get nextSequence(): number {
-    return this.nextSeq;
-  }
-
   get size(): number {
     return this.ring.length - this.head;
   }

@@ -1,14 +1,11 @@
-import { loginShellPath } from './login-shell-path';
-
-let loginPath: Promise<string | undefined> | undefined;
+import { getSpawnEnvPath } from './login-shell-path';
 
 /**
  * The environment a server is spawned with: ours, with PATH widened to the login
  * shell's where GUI apps do not inherit it (macOS Dock), then the server's own vars.
  */
 export async function spawnEnv(extra: Readonly<Record<string, string>> = {}): Promise<NodeJS.ProcessEnv> {
-  loginPath ??= loginShellPath({ env: process.env });
-  const path = await loginPath;
+  const path = await getSpawnEnvPath((err) => console.error(`patchbay: login shell PATH: ${err.message}`));
   const env: NodeJS.ProcessEnv = { ...process.env };
   if (path !== undefined) env[pathKey(env)] = path;
   return Object.assign(env, extra);

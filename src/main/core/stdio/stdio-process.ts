@@ -197,11 +197,6 @@ export class StdioProcess {
     this.frameTap?.record('proxy→server', 'stdio', this.sessionId, raw, msg);
   }
 
-  /** Bytes written but not yet taken by the process. */
-  get stdinQueued(): number {
-    return this.child.stdin.writableLength;
-  }
-
   /** Stops in steps: close stdin → wait → SIGTERM the group → wait → SIGKILL the group. */
   stop(): Promise<ProcessExit> {
     if (this.exitInfo) return Promise.resolve(this.exitInfo);
