@@ -1,6 +1,6 @@
 import type { ClientSnippet, ClientStatus, ConnectClientId, FileClientId, WriteResult } from './connect';
 import type { Frame, FrameQuery } from './frames';
-import type { ImportScan, ImportedServer } from './imported-server';
+import type { ImportScan, ImportedServer, PastedConfig } from './imported-server';
 import type { FieldError, ServerConfigView, ServerInput } from './server-config';
 import type { ServerStatus, SessionInfo, StderrEntry } from './status';
 
@@ -54,13 +54,21 @@ export const commands = {
   /** Starts streaming a server's stderr to this connection (`logs.batch`), after a snapshot. */
   'logs.subscribe': command<Id & { afterSeq?: number }, Snapshot<StderrEntry>>(),
   'logs.unsubscribe': command<Id, null>(),
+  /** Forgets the stderr lines so far (a running server only). */
+  'logs.clear': command<Id, null>(),
   /** Frames matching a query (memory, or disk history). */
   'frames.query': command<Id & { query?: FrameQuery; history?: boolean }, Frame[]>(),
   /** Starts streaming a server's frames to this connection (`frames.batch`), after a snapshot. */
   'frames.subscribe': command<Id & { afterSeq?: number }, Snapshot<Frame>>(),
   'frames.unsubscribe': command<Id, null>(),
+  /** Forgets the frames so far, in memory and in the disk history. */
+  'frames.clear': command<Id, null>(),
+  /** Ends one client session: its streams close and its next request gets 404. */
+  'sessions.end': command<Id & { sessionId: string }, null>(),
   'clients.scan': command<{ cwd?: string }, ImportScan>(),
   'clients.import': command<{ entries: ImportedServer[] }, ServerConfigView[]>(),
+  /** Reads a pasted client config, entry or command line into servers for the Add form. */
+  'clients.parse': command<{ text: string }, PastedConfig>(),
   /** What to paste or run in each AI client (a token shows masked). */
   'connect.snippets': command<Id, ClientSnippet[]>(),
   /** Copies one snippet item with the real token, through the main process (desktop). */
@@ -75,6 +83,8 @@ export const commands = {
   /** Closing the window keeps servers running in the tray (desktop only). */
   'settings.closeToTray': command<void, boolean>(),
   'settings.setCloseToTray': command<{ enabled: boolean }, null>(),
+  /** Asks for a folder with the system dialog (desktop); null when cancelled. */
+  'dialog.pickDirectory': command<{ defaultPath?: string }, string | null>(),
   /** Copies through the main process (desktop); the browser shell uses its own clipboard. */
   'clipboard.write': command<{ text: string }, null>(),
 } as const;

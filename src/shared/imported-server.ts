@@ -54,3 +54,19 @@ export interface ImportScan {
   skipped: SkippedEntry[];
   errors: ImportError[];
 }
+
+/** A server read from a pasted snippet, ready to fill the Add form. */
+export interface PastedServer {
+  name: string;
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd?: string;
+  warnings: string[];
+}
+
+/** What a pasted client config holds: the stdio servers, and what cannot be used, with why. */
+export interface PastedConfig {
+  servers: PastedServer[];
+  skipped: { name: string; reason: string }[];
+}

@@ -49,6 +49,8 @@ export interface ServerStatus {
   url?: string;
   sseUrl?: string;
   sessions: SessionInfo[];
+  /** While running: client requests per 10 s over the last 2 minutes, oldest first. */
+  activity?: number[];
   /** Why the last start failed (e.g. the port is taken). */
   error?: { code: string; message: string };
 }

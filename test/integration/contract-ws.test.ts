@@ -120,8 +120,44 @@ describe('the contract over the WebSocket binding', () => {
 
     const found = await api.ok<Frame[]>('frames.query', { id: s.id, query: { method: 'tools/call' } });
     expect(found.length).toBeGreaterThan(0);
+
+    // Ending a session from the UI: the client's next request is refused with 404.
+    const held = new Client({ name: 'held-open', version: '7' });
+    const heldTransport = new StreamableHTTPClientTransport(new URL(started.url!));
+    await held.connect(heldTransport);
+    const sessionId = heldTransport.sessionId!;
+    const before = await api.ok<ServerStatus>('servers.status', { id: s.id });
+    expect(before.sessions.find((x) => x.id === sessionId)?.clientInfo).toEqual({
+      name: 'held-open',
+      version: '7',
+    });
+    expect(await api.ok('sessions.end', { id: s.id, sessionId })).toBeNull();
+    expect(
+      (await api.ok<ServerStatus>('servers.status', { id: s.id })).sessions.map((x) => x.id),
+    ).not.toContain(sessionId);
+    await expect(held.callTool({ name: 'echo', arguments: { text: 'x' } })).rejects.toThrow(/404|not found/i);
+    expect(await api.call('sessions.end', { id: s.id, sessionId })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+    await held.close();
+
+    expect(await api.ok('frames.clear', { id: s.id })).toBeNull();
+    expect(await api.ok<Frame[]>('frames.query', { id: s.id })).toEqual([]);
+    expect(await api.ok('logs.clear', { id: s.id })).toBeNull();
+    expect(await api.ok<Snapshot<StderrEntry>>('logs.subscribe', { id: s.id })).toMatchObject({ items: [] });
     await api.ok('frames.unsubscribe', { id: s.id });
     await api.ok('logs.unsubscribe', { id: s.id });
+    expect(
+      await api.ok('clients.parse', { text: '"mem": {"command": "npx", "args": ["-y", "server-memory"]}' }),
+    ).toEqual({
+      servers: [{ name: 'mem', command: 'npx', args: ['-y', 'server-memory'], env: {}, warnings: [] }],
+      skipped: [],
+    });
+    expect(await api.call('dialog.pickDirectory', {})).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_argument' },
+    });
 
     expect(
       await api.ok('settings.setFrameHistory', { enabled: false, maxFrames: 1000, maxAgeMs: 60_000 }),

@@ -182,6 +182,25 @@ describe('ServerManager', () => {
     expect(seen[0]).toMatch(/^visible-client@2025-/);
   });
 
+  it('counts requests per activity bucket, ended sessions included, and reports the picture', async () => {
+    const dir = dataDir();
+    const m = ServerManager.open({ dataDir: dir, shutdownTimeoutMs: 3000, activityBucketMs: 200 });
+    open.push(m);
+    const s = await m.create(fixture('busy'));
+    const url = (await m.start(s.id)).url!;
+    expect(m.status(s.id).activity?.every((n) => n === 0)).toBe(true);
+    // Each callTool is initialize + tools/call on its own session; ending them keeps their count.
+    for (let i = 0; i < 3; i++) await callTool(url, 'echo', { text: String(i) });
+    for (const session of m.status(s.id).sessions) await m.endSession(s.id, session.id);
+    const pictures: number[][] = [];
+    m.on('server-status', (st) => st.activity && pictures.push(st.activity));
+    await until(() => pictures.some((p) => p.reduce((a, b) => a + b, 0) === 6));
+    expect(pictures.at(-1)).toHaveLength(12);
+    expect(m.status(s.id).sessions).toHaveLength(0);
+    await m.stop(s.id);
+    expect(m.status(s.id).activity).toBeUndefined();
+  });
+
   it('exports and imports its own JSON', async () => {
     const m = manager(dataDir());
     await m.create(fixture('one', { env: [{ key: 'K', value: 'v' }] }));

@@ -1,4 +1,4 @@
-import { BrowserWindow, app, clipboard, ipcMain } from 'electron';
+import { BrowserWindow, app, clipboard, dialog, ipcMain } from 'electron';
 import { ApiHub } from '../core/api/api-hub';
 import { ServerManager } from '../core/manager/server-manager';
 import { notifyCrashes } from './crash-notifications';
@@ -62,7 +62,18 @@ async function start(): Promise<void> {
   const cipher = systemCipher();
   const m = ServerManager.open({ dataDir: app.getPath('userData'), ...(cipher ? { cipher } : {}) });
   manager = m;
-  bindIpc(ipcMain, new ApiHub(m, { clipboard: (text) => clipboard.writeText(text) }), isRendererUrl);
+  const hub = new ApiHub(m, {
+    clipboard: (text) => clipboard.writeText(text),
+    pickDirectory: async (defaultPath) => {
+      const parent = BrowserWindow.getFocusedWindow();
+      const options = { properties: ['openDirectory' as const], ...(defaultPath ? { defaultPath } : {}) };
+      const picked = parent
+        ? await dialog.showOpenDialog(parent, options)
+        : await dialog.showOpenDialog(options);
+      return picked.canceled ? null : (picked.filePaths[0] ?? null);
+    },
+  });
+  bindIpc(ipcMain, hub, isRendererUrl);
   createTray(m, showWindow);
   notifyCrashes(m);
   openWindow();

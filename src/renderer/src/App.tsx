@@ -1,10 +1,14 @@
 import { useEffect } from 'react';
 import { useStore } from 'zustand';
+import { AddServerButton } from './features/servers/AddServerButton';
 import { EmptyServers } from './features/servers/EmptyServers';
+import { JumpPalette } from './features/servers/JumpPalette';
 import { ServerDetail } from './features/servers/ServerDetail';
 import { ServerList } from './features/servers/ServerList';
 import { loadServers, serversStore } from './features/servers/servers-store';
+import { AppSettingsButton } from './features/settings/AppSettingsButton';
 import { currentShell } from './shell';
+import { Toaster } from './ui/Toaster';
 
 export function App() {
   const servers = useStore(serversStore, (s) => s.servers);
@@ -19,6 +23,10 @@ export function App() {
         <span className="shell-tag" data-testid="shell-kind">
           {currentShell() === 'electron' ? 'desktop' : 'browser'}
         </span>
+        <JumpPalette />
+        <span className="spacer" />
+        <AddServerButton />
+        <AppSettingsButton />
       </header>
       <main className="app-main">
         {servers.length === 0 ? (
@@ -26,10 +34,11 @@ export function App() {
         ) : (
           <div className="layout">
             <ServerList />
-            {selected && <ServerDetail id={selected} />}
+            {selected && <ServerDetail key={selected} id={selected} />}
           </div>
         )}
       </main>
+      <Toaster />
     </div>
   );
 }

@@ -10,6 +10,7 @@ import type {
 } from '@shared/contract';
 import { isCommandName } from '@shared/contract';
 import type { FieldError } from '@shared/server-config';
+import { parsePastedConfig } from '../clients/import/parse-pasted-config';
 import { ErrorCode, PatchbayError, toPatchbayError } from '../errors';
 import type { ServerManager } from '../manager/server-manager';
 import { LiveStream } from './live-stream';
@@ -20,6 +21,14 @@ export type Push = <E extends EventName>(name: E, payload: PayloadOf<E>) => void
 type Handlers = {
   [C in CommandName]: (args: ArgsOf<C>, conn: ApiConnection) => Promise<ResultOf<C>> | ResultOf<C>;
 };
+
+/** What a shell adds to the hub: live-stream pacing, and desktop services (clipboard, dialogs). */
+export interface ApiHubOptions {
+  batchMs?: number;
+  maxPending?: number;
+  clipboard?: (text: string) => unknown;
+  pickDirectory?: (defaultPath: string | undefined) => Promise<string | null>;
+}
 
 /**
  * The engine side of the contract: one hub per ServerManager, one connection per UI.
@@ -33,9 +42,9 @@ export class ApiHub {
 
   constructor(
     readonly manager: ServerManager,
-    readonly options: { batchMs?: number; maxPending?: number; clipboard?: (text: string) => unknown } = {},
+    readonly options: ApiHubOptions = {},
   ) {
-    this.handlers = handlersFor(manager, options.clipboard);
+    this.handlers = handlersFor(manager, options);
     const forward =
       <E extends EventName>(name: E) =>
       (payload: PayloadOf<E>) => {
@@ -149,7 +158,7 @@ function unsubscribe(map: Map<string, { stream: LiveStream<never>; off: () => vo
   return null;
 }
 
-function handlersFor(m: ServerManager, clipboard: ((text: string) => unknown) | undefined): Handlers {
+function handlersFor(m: ServerManager, { clipboard, pickDirectory }: ApiHubOptions): Handlers {
   return {
     'servers.list': () => m.list(),
     'servers.get': (a) => m.get(a.id),
@@ -181,6 +190,10 @@ function handlersFor(m: ServerManager, clipboard: ((text: string) => unknown) | 
         conn.hub.options,
       ),
     'logs.unsubscribe': (a, conn) => unsubscribe(conn.logStreams, a.id),
+    'logs.clear': (a) => {
+      m.clearLogs(a.id);
+      return null;
+    },
     'frames.query': (a) => m.frames(a.id, { ...a.query, ...(a.history ? { history: true } : {}) }),
     'frames.subscribe': (a, conn) =>
       subscription(
@@ -193,8 +206,22 @@ function handlersFor(m: ServerManager, clipboard: ((text: string) => unknown) | 
         conn.hub.options,
       ),
     'frames.unsubscribe': (a, conn) => unsubscribe(conn.frameStreams, a.id),
+    'frames.clear': (a) => {
+      m.clearFrames(a.id);
+      return null;
+    },
+    'sessions.end': async (a) => {
+      await m.endSession(a.id, a.sessionId);
+      return null;
+    },
     'clients.scan': (a) => m.scanClients(a.cwd ? { cwd: a.cwd } : {}),
     'clients.import': (a) => m.importFromClients(a.entries),
+    'clients.parse': (a) => parsePastedConfig(a.text),
+    'dialog.pickDirectory': (a) => {
+      if (!pickDirectory)
+        throw new PatchbayError(ErrorCode.InvalidArgument, 'No folder dialog in this shell');
+      return pickDirectory(a.defaultPath);
+    },
     'connect.snippets': (a) => m.clientSnippets(a.id),
     'connect.copy': async (a) => {
       if (!clipboard) throw new PatchbayError(ErrorCode.InvalidArgument, 'No system clipboard in this shell');

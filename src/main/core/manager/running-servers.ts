@@ -9,8 +9,15 @@ import { sessionInfo } from './session-info';
 
 export type { ServerStatus };
 
+/** Activity buckets: requests per `ACTIVITY_BUCKET_MS`, the last `ACTIVITY_BUCKETS` of them. */
+export const ACTIVITY_BUCKET_MS = 10_000;
+export const ACTIVITY_BUCKETS = 12;
+
 interface Running {
   runtime: ServerRuntime;
+  /** Requests per bucket, oldest first (the sidebar's sparkline). */
+  activity: number[];
+  requestsSeen: number;
   endpoint: Endpoint | undefined;
   error: { code: string; message: string } | undefined;
   /** Stops writing its frames to the history. */
@@ -28,8 +35,12 @@ export interface RunningServersHooks {
 /** The servers that run now: each a runtime with its endpoint on the server's own port. */
 export class RunningServers {
   private readonly running = new Map<string, Running>();
+  private activityTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly hooks: RunningServersHooks) {}
+  constructor(
+    private readonly hooks: RunningServersHooks,
+    private readonly activityBucketMs = ACTIVITY_BUCKET_MS,
+  ) {}
 
   ids(): string[] {
     return [...this.running.keys()];
@@ -47,7 +58,13 @@ export class RunningServers {
   async start(config: ServerConfig, recordHistory: boolean): Promise<void> {
     if (this.isUp(config.id)) return;
     const runtime = this.createRuntime(config);
-    const entry: Running = { runtime, endpoint: undefined, error: undefined };
+    const entry: Running = {
+      runtime,
+      activity: new Array<number>(ACTIVITY_BUCKETS).fill(0),
+      requestsSeen: 0,
+      endpoint: undefined,
+      error: undefined,
+    };
     this.running.set(config.id, entry);
     try {
       entry.endpoint = await startEndpoint(runtime, {
@@ -65,6 +82,7 @@ export class RunningServers {
       throw e;
     }
     this.record(config.id, entry, recordHistory);
+    this.activityTimer ??= setInterval(() => this.sampleActivity(), this.activityBucketMs).unref();
     await runtime.start();
     this.hooks.changed(config.id);
   }
@@ -73,6 +91,10 @@ export class RunningServers {
     const entry = this.running.get(id);
     if (!entry) return;
     this.running.delete(id);
+    if (this.running.size === 0) {
+      clearInterval(this.activityTimer);
+      this.activityTimer = undefined;
+    }
     entry.unrecord?.();
     await entry.endpoint?.close();
     await entry.runtime.stop();
@@ -89,9 +111,31 @@ export class RunningServers {
     if (up) {
       status.url = entry.endpoint!.url;
       status.sseUrl = entry.endpoint!.sseUrl;
+      status.activity = entry.activity.slice();
     }
     if (entry?.error) status.error = entry.error;
     return status;
+  }
+
+  /** Ends one client session (its streams close; its next request gets 404). */
+  async endSession(id: string, sessionId: string): Promise<boolean> {
+    const session = this.running.get(id)?.runtime.getSession(sessionId);
+    if (!session) return false;
+    await session.close('ended');
+    return true;
+  }
+
+  /** Closes the current activity bucket of every server; reports the servers whose picture moved. */
+  private sampleActivity(): void {
+    for (const [id, entry] of this.running) {
+      const total = entry.runtime.requestTotal;
+      const delta = total - entry.requestsSeen;
+      entry.requestsSeen = total;
+      const wasQuiet = entry.activity.every((n) => n === 0);
+      entry.activity.push(delta);
+      entry.activity.shift();
+      if (!(wasQuiet && delta === 0)) this.hooks.changed(id);
+    }
   }
 
   /** Turns frame history on or off for every running server. */

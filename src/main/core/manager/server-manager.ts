@@ -42,6 +42,8 @@ export interface ManagerOptions {
   shutdownTimeoutMs?: number;
   /** Whose AI-client config files to read and write (tests point it elsewhere). */
   home?: string;
+  /** Width of one activity bucket (the sparkline); 10 s by default. */
+  activityBucketMs?: number;
 }
 
 export interface ManagerEvents {
@@ -80,11 +82,14 @@ export class ServerManager extends EventEmitter<ManagerEvents> {
     this.settings = new SettingsStore(db);
     this.history = new FrameHistory(db, this.frameHistorySettings());
     this.ledger = new ChildLedger(db);
-    this.running = new RunningServers({
-      changed: (id) => this.emitStatus(id),
-      clientSeen: (serverId, session) => this.emit('client-seen', { serverId, session }),
-      recordFrames: (id, batch) => this.history.append(id, batch.frames),
-    });
+    this.running = new RunningServers(
+      {
+        changed: (id) => this.emitStatus(id),
+        clientSeen: (serverId, session) => this.emit('client-seen', { serverId, session }),
+        recordFrames: (id, batch) => this.history.append(id, batch.frames),
+      },
+      options.activityBucketMs,
+    );
     this.reaped = this.ledger.reapLeftovers();
     this.ledger.record();
   }
@@ -214,6 +219,26 @@ export class ServerManager extends EventEmitter<ManagerEvents> {
   /** The server's stderr lines after `afterSeq`. */
   logs(id: string, afterSeq = 0): StderrEntry[] {
     return this.running.runtime(id)?.stderr.since(afterSeq) ?? [];
+  }
+
+  /** Forgets the server's stderr lines so far (new ones keep their increasing seq). */
+  clearLogs(id: string): void {
+    this.config(id);
+    this.running.runtime(id)?.stderr.clear();
+  }
+
+  /** Forgets the server's frames so far, in memory and in the disk history. */
+  clearFrames(id: string): void {
+    this.config(id);
+    this.running.runtime(id)?.frames.clear();
+    this.history.clear(id);
+  }
+
+  /** Ends one client's session on a running server. */
+  async endSession(id: string, sessionId: string): Promise<void> {
+    this.config(id);
+    if (!(await this.running.endSession(id, sessionId)))
+      throw new PatchbayError(ErrorCode.NotFound, 'That session has already ended');
   }
 
   subscribeLogs(id: string, listener: (entry: StderrEntry) => void): () => void {

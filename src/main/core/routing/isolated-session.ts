@@ -10,6 +10,7 @@ const END_MESSAGES: Record<SessionEndReason, string> = {
   idle: 'The session expired after being idle',
   'process-exited': 'The MCP server process exited',
   'server-stopped': 'The server was stopped',
+  ended: 'The session was ended from Patchbay',
 };
 
 /**

@@ -73,6 +73,7 @@ export class ServerRuntime extends EventEmitter<ServerRuntimeEvents> {
   private probeLearnedNothing = false;
   private stateValue: ServerState = { status: 'stopped', since: Date.now() };
   private processesInUse = 0;
+  private requestsOfEnded = 0;
   private sweepTimer: NodeJS.Timeout | undefined;
   private readonly restart: RestartPolicy;
 
@@ -101,6 +102,13 @@ export class ServerRuntime extends EventEmitter<ServerRuntimeEvents> {
 
   getSession(id: string): EngineSession | undefined {
     return this.sessions.get(id);
+  }
+
+  /** Requests clients have sent since start, over every session (ended ones too). */
+  get requestTotal(): number {
+    let total = this.requestsOfEnded;
+    for (const s of this.sessions.values()) total += s.requestCount;
+    return total;
   }
 
   /** Starts the server; resolves once its first process is up, or has failed (see `state`). */
@@ -280,6 +288,7 @@ export class ServerRuntime extends EventEmitter<ServerRuntimeEvents> {
 
   private sessionEnded(session: SessionBase, end: SessionEnd): void {
     if (!this.sessions.delete(session.id)) return;
+    this.requestsOfEnded += session.requestCount;
     if (session.mode === 'isolated') this.releaseProcess();
     this.emit('session-closed', session, end);
   }

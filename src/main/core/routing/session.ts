@@ -13,7 +13,8 @@ export interface SessionSink {
   closed(reason: SessionEnd): void;
 }
 
-export type SessionEndReason = 'client' | 'idle' | 'process-exited' | 'server-stopped';
+/** `ended`: the user ended it from Patchbay. */
+export type SessionEndReason = 'client' | 'idle' | 'process-exited' | 'server-stopped' | 'ended';
 
 export interface SessionEnd {
   reason: SessionEndReason;

@@ -38,7 +38,12 @@ export class SharedSession extends SessionBase {
       this.mux.detach(this);
       this.finish({
         reason,
-        message: reason === 'idle' ? 'The session expired after being idle' : 'The session was closed',
+        message:
+          reason === 'idle'
+            ? 'The session expired after being idle'
+            : reason === 'ended'
+              ? 'The session was ended from Patchbay'
+              : 'The session was closed',
       });
     }
     return Promise.resolve();

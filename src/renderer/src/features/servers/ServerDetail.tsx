@@ -1,15 +1,30 @@
 import { useState } from 'react';
 import { useStore } from 'zustand';
+import { ConnectView } from '../connect/ConnectView';
+import { InspectorView } from '../inspector/InspectorView';
+import { LogsView } from '../logs/LogsView';
+import { SessionsView } from '../sessions/SessionsView';
+import { Tabs } from '../../ui/Tabs';
+import { toast } from '../../ui/toast';
 import { copyText } from './copy-text';
-import { FrameList } from '../inspector/FrameList';
+import { ServerSettingsTab } from './ServerSettingsTab';
 import { serversStore, toggleServer } from './servers-store';
 
-/** One server: its URL with Copy, Start/Stop, and its live frames. */
+const TABS = [
+  { key: 'inspector', label: 'Inspector' },
+  { key: 'logs', label: 'Logs' },
+  { key: 'sessions', label: 'Sessions' },
+  { key: 'connect', label: 'Connect' },
+  { key: 'settings', label: 'Settings' },
+] as const;
+export type DetailTab = (typeof TABS)[number]['key'];
+
+/** One server: its URL with Copy, Start/Stop, and the five tabs. */
 export function ServerDetail({ id }: { id: string }) {
   const server = useStore(serversStore, (s) => s.servers.find((x) => x.id === id));
   const status = useStore(serversStore, (s) => s.statuses[id]);
   const error = useStore(serversStore, (s) => s.error);
-  const [copied, setCopied] = useState<'yes' | 'failed' | undefined>();
+  const [tab, setTab] = useState<DetailTab>('inspector');
   if (!server) return null;
   const running = status?.url !== undefined;
   const url = status?.url ?? `http://${server.host}:${server.port}/mcp`;
@@ -25,18 +40,22 @@ export function ServerDetail({ id }: { id: string }) {
         <code data-testid="server-url">{url}</code>
         <button
           onClick={() =>
-            void copyText(url).then((ok) => {
-              setCopied(ok ? 'yes' : 'failed');
-              setTimeout(() => setCopied(undefined), 1500);
-            })
+            void copyText(url).then((ok) => toast(ok ? 'Copied' : 'Copy failed', ok ? 'info' : 'error'))
           }
         >
-          {copied === 'yes' ? 'Copied' : copied === 'failed' ? 'Copy failed' : 'Copy'}
+          Copy
         </button>
         <button onClick={() => void toggleServer(id)}>{running ? 'Stop' : 'Start'}</button>
       </div>
       {error && <p className="error">{error}</p>}
-      <FrameList serverId={id} running={running} />
+      <Tabs label="Server views" tabs={TABS} current={tab} onChange={setTab} />
+      <div className="tab-panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+        {tab === 'inspector' && <InspectorView serverId={id} running={running} />}
+        {tab === 'logs' && <LogsView serverId={id} running={running} />}
+        {tab === 'sessions' && <SessionsView serverId={id} />}
+        {tab === 'connect' && <ConnectView serverId={id} />}
+        {tab === 'settings' && <ServerSettingsTab serverId={id} />}
+      </div>
     </section>
   );
 }
