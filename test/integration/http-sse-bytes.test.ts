@@ -176,6 +176,72 @@ describe('POST response streams', () => {
   );
 });
 
+describe('POST stream timing', () => {
+  it(
+    'a quick answer leaves in one write: headers, its frame and the end arrive together',
+    async () => {
+      const { port } = await serve(fixtureConfig('isolated'), { keepAliveMs: 60_000 });
+      const session = await openSession(port, '2025-06-18');
+      const socket = connect(port, '127.0.0.1');
+      await new Promise((r) => socket.once('connect', r));
+      socket.setNoDelay(true);
+      const chunksPerAnswer: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const body = JSON.stringify(toolCall(`q${i}`, 'echo', { text: `n${i}` }));
+        let text = '';
+        let chunks = 0;
+        const done = new Promise<void>((resolve) => {
+          const onData = (d: Buffer) => {
+            chunks++;
+            text += d.toString();
+            if (text.endsWith('0\r\n\r\n')) {
+              socket.off('data', onData);
+              resolve();
+            }
+          };
+          socket.on('data', onData);
+        });
+        socket.write(
+          `POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\n` +
+            `Accept: ${BOTH}\r\nMcp-Session-Id: ${session}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+        );
+        await done;
+        expect(text).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+        expect(text.toLowerCase()).toContain('x-accel-buffering: no');
+        expect(text).toMatch(new RegExp(`event: message\ndata: .*"id":"q${i}"`));
+        chunksPerAnswer.push(chunks);
+      }
+      socket.destroy();
+      expect(chunksPerAnswer).toEqual(chunksPerAnswer.map(() => 1));
+    },
+    T,
+  );
+
+  it(
+    'a slow answer still sees its stream start at once (headers within a few ms, frame later)',
+    async () => {
+      const { port } = await serve(fixtureConfig('isolated'), { keepAliveMs: 60_000 });
+      const session = await openSession(port, '2025-06-18');
+      const started = Date.now();
+      const s = stream(port, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: BOTH, 'mcp-session-id': session },
+        body: JSON.stringify(toolCall('slow-1', 'slow', { ms: 800, steps: 0 })),
+      });
+      const r = await s.response();
+      const headersAfter = Date.now() - started;
+      expectSseHeaders(r.headers);
+      expect(headersAfter).toBeLessThan(400);
+      expect(await s.ended(5000)).toBe('end');
+      expect(Date.now() - started).toBeGreaterThanOrEqual(800);
+      expect(expectFrames(s.text(), true).map((f) => (JSON.parse(f.data!) as { id: string }).id)).toEqual([
+        'slow-1',
+      ]);
+    },
+    T,
+  );
+});
+
 describe('GET streams', () => {
   it.each([
     ['2025-03-26', false],

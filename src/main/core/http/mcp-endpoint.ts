@@ -220,7 +220,8 @@ export class McpEndpoint {
         ...(this.tap.jsonOut ? { observe: (b: string) => this.tap.jsonOut?.(session.id, b) } : {}),
       });
     }
-    const writer = this.sseWriter(res, headers, session.id);
+    // Headers wait for the first frame (or a few ms): a quick answer leaves in one write.
+    const writer = this.sseWriter(res, headers, session.id, 'lazy');
     const streamId = session.newStreamId();
     const responder = new PostResponder(res, requests.length, {
       mode: 'sse',
@@ -324,7 +325,7 @@ export class McpEndpoint {
     }
     const sse = accept.sse && (listen || !accept.json || mayStream(msg));
     // Headers wait until the call is accepted: a refusal (-32022, 503) must still be a JSON 400/503.
-    const writer = sse ? this.sseWriter(res, cors, undefined, true) : undefined;
+    const writer = sse ? this.sseWriter(res, cors, undefined, 'manual') : undefined;
     const responder = writer
       ? new PostResponder(res, 1, { mode: 'sse', writer })
       : new PostResponder(res, 1, {
@@ -337,7 +338,7 @@ export class McpEndpoint {
     this.tap.clientMessage?.(undefined, m);
     try {
       const call = await this.runtime.statelessCall(msg, responder.asCallSink());
-      if (writer) this.startWriter(writer);
+      if (writer) this.ticker.addLazy(writer);
       res.once('close', () => {
         if (!responder.finished) call.cancel();
       });
@@ -354,12 +355,15 @@ export class McpEndpoint {
     }
   }
 
-  /** An SSE writer with this endpoint's limits and tap; opened and kept alive unless `defer`. */
+  /**
+   * An SSE writer with this endpoint's limits and tap, kept alive; opened `now`, at its first
+   * frame (`lazy`, a few ms at most), or left to the caller (`manual`).
+   */
   sseWriter(
     res: ServerResponse,
     headers: OutgoingHttpHeaders,
     sessionId: string | undefined,
-    defer = false,
+    start: 'now' | 'lazy' | 'manual' = 'now',
   ): SseWriter {
     const writer = new SseWriter(
       res,
@@ -367,7 +371,8 @@ export class McpEndpoint {
       { maxBufferedBytes: this.options.sseMaxBufferedBytes },
       this.tap.sse?.(sessionId),
     );
-    if (!defer) this.startWriter(writer);
+    if (start === 'now') this.startWriter(writer);
+    else if (start === 'lazy') this.ticker.addLazy(writer);
     return writer;
   }
 

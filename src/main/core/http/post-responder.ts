@@ -54,7 +54,9 @@ export class PostResponder implements Responder {
       this.bodies.push(json);
     } else {
       const eventId = out.store?.(json);
-      out.writer.message(json, eventId);
+      // The last response ends the stream in the same write.
+      if (completes && this.remaining === 1) out.writer.last(json, eventId);
+      else out.writer.message(json, eventId);
     }
     if (completes && --this.remaining === 0) this.finish();
   }

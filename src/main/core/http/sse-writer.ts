@@ -27,7 +27,8 @@ export type SseObserver = (text: string, kind: 'message' | 'endpoint' | 'keepali
  */
 export class SseWriter {
   private closed = false;
-  lastWriteAt = Date.now();
+  readonly createdAt = Date.now();
+  lastWriteAt = this.createdAt;
   private readonly closeListeners: (() => void)[] = [];
 
   private opened = false;
@@ -54,6 +55,11 @@ export class SseWriter {
     return !this.closed;
   }
 
+  /** True once the status line and headers are written. */
+  get headersWritten(): boolean {
+    return this.opened;
+  }
+
   /** One JSON-RPC message as an `event: message` frame; false when the stream is gone. */
   message(json: string, eventId?: string): boolean {
     const frame =
@@ -61,6 +67,27 @@ export class SseWriter {
         ? `event: message\n${dataLines(json)}\n`
         : `id: ${eventId}\nevent: message\n${dataLines(json)}\n`;
     return this.write(frame, 'message');
+  }
+
+  /**
+   * The stream's final message, then its end. On a stream whose headers wait (a POST whose
+   * answer came first), headers, frame and end leave in one write: one syscall, one wake-up
+   * of the client instead of two.
+   */
+  last(json: string, eventId?: string): boolean {
+    if (this.closed) return false;
+    const frame =
+      eventId === undefined
+        ? `event: message\n${dataLines(json)}\n`
+        : `id: ${eventId}\nevent: message\n${dataLines(json)}\n`;
+    if (!this.opened) {
+      this.opened = true;
+      this.res.writeHead(200, { ...SSE_HEADERS, ...this.headers });
+    }
+    this.res.end(frame);
+    this.observe?.(frame, 'message');
+    this.markClosed();
+    return true;
   }
 
   /** The legacy (2024-11-05) first frame: where to POST messages. */
@@ -130,13 +157,46 @@ function dataLines(payload: string): string {
 
 /**
  * One timer for all streams of an endpoint: every `intervalMs`, a stream that wrote nothing
- * for that long gets a keep-alive comment (instead of a timer per stream).
+ * for that long gets a keep-alive comment (instead of a timer per stream). Streams added
+ * with `lazy` keep their headers back until their first frame, or `openWithinMs` at most,
+ * so a slow call's client still sees the stream start at once.
  */
 export class KeepAliveTicker {
   private readonly streams = new Set<SseWriter>();
+  private readonly waiting = new Set<SseWriter>();
   private timer: NodeJS.Timeout | undefined;
+  private openTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly intervalMs: number) {}
+  constructor(
+    private readonly intervalMs: number,
+    private readonly openWithinMs = 25,
+  ) {}
+
+  /** Tracks a stream whose headers are not written yet; opens it if nothing came in time. */
+  addLazy(stream: SseWriter): void {
+    this.add(stream);
+    this.waiting.add(stream);
+    stream.onClose(() => this.waiting.delete(stream));
+    if (!this.openTimer) {
+      this.openTimer = setInterval(() => this.openDue(), this.openWithinMs);
+      this.openTimer.unref();
+    }
+  }
+
+  private openDue(): void {
+    const due = Date.now() - this.openWithinMs;
+    for (const s of this.waiting) {
+      if (s.headersWritten) this.waiting.delete(s);
+      else if (s.createdAt <= due) {
+        s.open();
+        this.waiting.delete(s);
+      }
+    }
+    if (this.waiting.size === 0) {
+      clearInterval(this.openTimer);
+      this.openTimer = undefined;
+    }
+  }
 
   add(stream: SseWriter): void {
     this.streams.add(stream);
@@ -149,7 +209,9 @@ export class KeepAliveTicker {
 
   stop(): void {
     clearInterval(this.timer);
+    clearInterval(this.openTimer);
     this.timer = undefined;
+    this.openTimer = undefined;
   }
 
   private tick(): void {
