@@ -13,7 +13,7 @@
 //   --render=<json>  run nothing: rebuild the tables from a run's JSON (and write the docs
 //                    with --docs)
 //
-// Environment: BENCH_TAP_OFF=1 adds Patchbay's tap-off variants (needs `patchbay run --no-tap`).
+// Environment: BENCH_TAP_OFF=0 leaves out Patchbay's tap-off variants (`patchbay run --no-tap`).
 
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';

@@ -82,7 +82,20 @@ export class FrameTap {
     hint?: FrameKind,
   ): void {
     if (!this.enabled) return;
-    const c: Captured = { seq: this.nextSeq++, ts: Date.now(), sessionId, leg, transport, raw, msg, hint };
+    // The parsed message is kept only when a subscriber will work the frame out on the next
+    // tick; held in the ring, its object graph would survive young GCs and get promoted
+    // (measured: the tap's main memory and GC cost). Otherwise it is parsed again if read.
+    const kept = this.subscribers.size > 0 ? msg : undefined;
+    const c: Captured = {
+      seq: this.nextSeq++,
+      ts: Date.now(),
+      sessionId,
+      leg,
+      transport,
+      raw,
+      msg: kept,
+      hint,
+    };
     this.ring.push(c);
     this.chars += raw.length;
     while (
@@ -199,6 +212,7 @@ export class FrameTap {
     const msg = c.msg ?? (c.hint === undefined ? parseMessage(c.raw) : undefined);
     if (msg) this.describe(frame, msg, c);
     c.frame = frame;
+    c.msg = undefined;
   }
 
   private describe(frame: Frame, msg: JsonRpcMessage, c: Captured): void {
