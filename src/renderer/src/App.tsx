@@ -4,6 +4,7 @@ import { AddServerButton } from './features/servers/AddServerButton';
 import { EmptyServers } from './features/servers/EmptyServers';
 import { JumpPalette } from './features/servers/JumpPalette';
 import { ServerDetail } from './features/servers/ServerDetail';
+import { ServerDialogs } from './features/servers/ServerDialogs';
 import { ServerList } from './features/servers/ServerList';
 import { loadServers, serversStore } from './features/servers/servers-store';
 import { AppSettingsButton } from './features/settings/AppSettingsButton';
@@ -13,6 +14,8 @@ import { Toaster } from './ui/Toaster';
 export function App() {
   const servers = useStore(serversStore, (s) => s.servers);
   const selected = useStore(serversStore, (s) => s.selectedId);
+  const loaded = useStore(serversStore, (s) => s.loaded);
+  const loadError = useStore(serversStore, (s) => s.loadError);
   useEffect(() => {
     void loadServers();
   }, []);
@@ -29,7 +32,11 @@ export function App() {
         <AppSettingsButton />
       </header>
       <main className="app-main">
-        {servers.length === 0 ? (
+        {loadError && !loaded ? (
+          <p className="error" role="alert">
+            {loadError}
+          </p>
+        ) : !loaded ? null : servers.length === 0 ? (
           <EmptyServers />
         ) : (
           <div className="layout">
@@ -38,6 +45,7 @@ export function App() {
           </div>
         )}
       </main>
+      <ServerDialogs />
       <Toaster />
     </div>
   );

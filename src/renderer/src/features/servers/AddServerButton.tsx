@@ -1,4 +1,10 @@
-/** "+ Add server": opens the server form (or paste / import). */
+import { openAddServer } from './dialogs-store';
+
+/** "+ Add server": opens the server form (which links to paste and import). */
 export function AddServerButton() {
-  return <button className="primary">+ Add server</button>;
+  return (
+    <button className="primary" onClick={() => openAddServer()}>
+      + Add server
+    </button>
+  );
 }

@@ -1,55 +1,181 @@
-import type { ServerConfigView } from '@shared/server-config';
+import type { ApiError, ApiResult } from '@shared/contract';
+import type { ServerConfigView, ServerInput } from '@shared/server-config';
 import type { ServerStatus } from '@shared/status';
 import { createStore } from 'zustand/vanilla';
 import { api } from '../../api/api';
+import type { PendingAction } from './status-text';
 
 export interface ServersState {
+  /** False until the first list arrives (so the empty state does not flash). */
+  loaded: boolean;
   servers: ServerConfigView[];
   statuses: Record<string, ServerStatus>;
   selectedId: string | undefined;
-  /** The last failed action, said plainly. */
-  error: string | undefined;
+  /** A Start/Stop/Restart in flight, per server: the button waits for it (one click, one action). */
+  pending: Record<string, PendingAction>;
+  /** The last failed action per server, kept for the header until the next action. */
+  actionErrors: Record<string, ApiError>;
+  /** Loading the list failed (e.g. the engine is unreachable). */
+  loadError: string | undefined;
 }
 
 export const serversStore = createStore<ServersState>(() => ({
+  loaded: false,
   servers: [],
   statuses: {},
   selectedId: undefined,
-  error: undefined,
+  pending: {},
+  actionErrors: {},
+  loadError: undefined,
 }));
+
+const set = serversStore.setState;
+const get = serversStore.getState;
+
+/** Keeps the selection on a server that exists: the one at the same place, else the first. */
+function withServers(servers: ServerConfigView[], s: ServersState): Partial<ServersState> {
+  const ids = new Set(servers.map((x) => x.id));
+  let selectedId = s.selectedId;
+  if (selectedId === undefined || !ids.has(selectedId)) {
+    const oldIndex = s.servers.findIndex((x) => x.id === selectedId);
+    selectedId = (servers[Math.min(Math.max(oldIndex, 0), servers.length - 1)] ?? servers[0])?.id;
+  }
+  const statuses: Record<string, ServerStatus> = {};
+  for (const [id, st] of Object.entries(s.statuses)) if (ids.has(id)) statuses[id] = st;
+  return { servers, statuses, selectedId };
+}
+
+// Status events that arrive while a snapshot is loading are replayed over it, so a
+// snapshot older than an event never wins (load first, queue live updates, replay).
+let loading: ServerStatus[] | undefined;
+let loadSeq = 0;
+
+function applyStatus(status: ServerStatus): void {
+  if (loading) {
+    loading.push(status);
+    return;
+  }
+  if (!get().servers.some((s) => s.id === status.id)) return; // a deleted server's last word
+  set((s) => ({ statuses: { ...s.statuses, [status.id]: status } }));
+}
 
 /** Loads the list and every status, then keeps them current from events. */
 export async function loadServers(): Promise<void> {
+  const seq = ++loadSeq;
+  loading ??= [];
   const [list, statuses] = await Promise.all([api.call('servers.list'), api.call('servers.statuses')]);
+  if (seq !== loadSeq) return; // a newer load (after a reconnect) applies its own snapshot
+  const queued = loading ?? [];
+  loading = undefined;
   if (!list.ok || !statuses.ok) {
-    serversStore.setState({
-      error: (!list.ok ? list.error : !statuses.ok ? statuses.error : undefined)?.message,
-    });
+    const error = !list.ok ? list.error : !statuses.ok ? statuses.error : undefined;
+    set({ loadError: `Could not load the servers: ${error?.message ?? 'unknown error'}` });
     return;
   }
   const byId: Record<string, ServerStatus> = {};
-  for (const s of statuses.value) byId[s.id] = s;
-  const selected = serversStore.getState().selectedId ?? list.value[0]?.id;
-  serversStore.setState({ servers: list.value, statuses: byId, selectedId: selected, error: undefined });
+  for (const st of statuses.value) byId[st.id] = st;
+  set((s) => ({ ...withServers(list.value, { ...s, statuses: byId }), loaded: true, loadError: undefined }));
+  for (const st of queued) applyStatus(st);
 }
 
-api.on('servers.changed', (servers) => serversStore.setState({ servers }));
-api.on('server.status', (status) =>
-  serversStore.setState((s) => ({ statuses: { ...s.statuses, [status.id]: status } })),
-);
+api.on('servers.changed', (servers) => set((s) => ({ ...withServers(servers, s), loaded: true })));
+api.on('server.status', applyStatus);
 api.onReconnect(() => void loadServers());
 
 export function selectServer(id: string): void {
-  serversStore.setState({ selectedId: id });
+  set({ selectedId: id });
 }
 
-/** Starts or stops, whichever the server needs; the error (e.g. port taken) is kept for display. */
-export async function toggleServer(id: string): Promise<void> {
-  const running = serversStore.getState().statuses[id]?.url !== undefined;
-  const result = await api.call(running ? 'servers.stop' : 'servers.start', { id });
-  serversStore.setState((s) =>
-    result.ok
-      ? { statuses: { ...s.statuses, [id]: result.value }, error: undefined }
-      : { error: result.error.message },
-  );
+/** ↑/↓ in the sidebar: the previous or next server, stopping at the ends. */
+export function moveSelection(delta: number): string | undefined {
+  const { servers, selectedId } = get();
+  const i = servers.findIndex((s) => s.id === selectedId);
+  const next = servers[Math.min(Math.max(i + delta, 0), servers.length - 1)];
+  if (next) set({ selectedId: next.id });
+  return next?.id;
+}
+
+function clearError(id: string): void {
+  const { [id]: _gone, ...rest } = get().actionErrors;
+  set({ actionErrors: rest });
+}
+
+// The latest action per server: an earlier one's late answer must not overwrite it.
+const latestAction: Record<string, number> = {};
+let nextAction = 1;
+
+/** Runs one Start/Stop/Restart; a second click while it runs does nothing, except Stop giving up on a start. */
+async function runAction(id: string, action: PendingAction): Promise<void> {
+  const current = get().pending[id];
+  if (current && !(action === 'stop' && current !== 'stop')) return;
+  const token = nextAction++;
+  latestAction[id] = token;
+  clearError(id);
+  set((s) => ({ pending: { ...s.pending, [id]: action } }));
+  const name = action === 'start' ? 'servers.start' : action === 'stop' ? 'servers.stop' : 'servers.restart';
+  const result = await api.call(name, { id });
+  if (latestAction[id] !== token) return;
+  delete latestAction[id];
+  set((s) => {
+    const { [id]: _done, ...pending } = s.pending;
+    return result.ok
+      ? { pending, statuses: { ...s.statuses, [id]: result.value } }
+      : { pending, actionErrors: { ...s.actionErrors, [id]: result.error } };
+  });
+}
+
+export const startServer = (id: string) => runAction(id, 'start');
+export const stopServer = (id: string) => runAction(id, 'stop');
+export const restartServer = (id: string) => runAction(id, 'restart');
+
+/** Adds a server and selects it. */
+export async function createServer(input: ServerInput): Promise<ApiResult<ServerConfigView>> {
+  const result = await api.call('servers.create', input);
+  if (result.ok) adopt(result.value);
+  return result;
+}
+
+export async function updateServer(
+  id: string,
+  input: ServerInput,
+  removeToken: boolean,
+): Promise<ApiResult<ServerConfigView>> {
+  const result = await api.call('servers.update', { id, input, ...(removeToken ? { removeToken } : {}) });
+  if (result.ok) {
+    clearError(id);
+    adopt(result.value);
+  }
+  return result;
+}
+
+export async function duplicateServer(id: string): Promise<ApiResult<ServerConfigView>> {
+  const result = await api.call('servers.duplicate', { id });
+  if (result.ok) adopt(result.value);
+  return result;
+}
+
+export async function deleteServer(id: string): Promise<ApiResult<null>> {
+  const result = await api.call('servers.delete', { id });
+  if (result.ok)
+    set((s) =>
+      withServers(
+        s.servers.filter((x) => x.id !== id),
+        s,
+      ),
+    );
+  return result;
+}
+
+/** Puts a server the engine just returned into the list (the event may come later) and selects it. */
+function adopt(view: ServerConfigView): void {
+  set((s) => {
+    const exists = s.servers.some((x) => x.id === view.id);
+    const servers = exists ? s.servers.map((x) => (x.id === view.id ? view : x)) : [...s.servers, view];
+    return { servers, selectedId: view.id, loaded: true };
+  });
+}
+
+/** Servers added in one go (import, "Add all"): shown at once, the first selected. */
+export function adoptMany(views: readonly ServerConfigView[]): void {
+  for (const v of [...views].reverse()) adopt(v);
 }

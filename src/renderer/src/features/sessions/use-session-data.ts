@@ -1,0 +1,91 @@
+import type { SessionInfo, ServerStatus } from '@shared/status';
+import { useEffect, useState } from 'react';
+import { useStore } from 'zustand';
+import { api } from '../../api/api';
+import { serversStore } from '../servers/servers-store';
+
+/** How often the open Sessions tab refreshes its counts and its latency picture. */
+export const REFRESH_MS = 2000;
+/** Responses the latency histogram is drawn from (the newest ones). */
+export const LATENCY_SAMPLE = 500;
+/** Client infos remembered from `client.seen`, newest kept. */
+const MAX_SEEN = 200;
+
+interface Polled {
+  status: ServerStatus;
+  /** The store's status when this poll arrived: a newer event there wins over the poll. */
+  storeStatus: ServerStatus | undefined;
+}
+
+export interface SessionData {
+  status: ServerStatus | undefined;
+  sessions: SessionInfo[];
+  latencies: number[];
+  now: number;
+  error: string | undefined;
+}
+
+/**
+ * A server's sessions kept fresh while the tab is open. Status events come on session open
+ * and close and every 10 s; request counts move in between, so the tab also asks every 2 s.
+ */
+export function useSessionData(serverId: string): SessionData {
+  const storeStatus = useStore(serversStore, (s) => s.statuses[serverId]);
+  const [polled, setPolled] = useState<Polled>();
+  const [latencies, setLatencies] = useState<number[]>([]);
+  const [now, setNow] = useState(() => Date.now());
+  const [error, setError] = useState<string>();
+  // A session's clientInfo arrives with initialize, which moves no status by itself.
+  const [seen, setSeen] = useState<Record<string, SessionInfo>>({});
+
+  useEffect(() => {
+    let closed = false;
+    const refresh = async () => {
+      const [status, frames] = await Promise.all([
+        api.call('servers.status', { id: serverId }),
+        api.call('frames.query', {
+          id: serverId,
+          query: { leg: 'proxy→client', kind: 'response', limit: LATENCY_SAMPLE },
+        }),
+      ]);
+      if (closed) return;
+      setNow(Date.now());
+      if (status.ok)
+        setPolled({ status: status.value, storeStatus: serversStore.getState().statuses[serverId] });
+      if (frames.ok)
+        setLatencies(frames.value.flatMap((f) => (f.latencyMs === undefined ? [] : [f.latencyMs])));
+      const failed = !status.ok ? status.error : !frames.ok ? frames.error : undefined;
+      setError(failed ? `Could not refresh: ${failed.message}` : undefined);
+    };
+    void refresh();
+    const timer = setInterval(() => void refresh(), REFRESH_MS);
+    const off = api.on('client.seen', ({ serverId: id, session }) => {
+      if (id !== serverId) return;
+      setSeen((s) => {
+        const next = { ...s, [session.id]: session };
+        // Bounded: only live sessions need it, and a busy server opens sessions all day.
+        const ids = Object.keys(next);
+        for (const old of ids.slice(0, Math.max(0, ids.length - MAX_SEEN))) delete next[old];
+        return next;
+      });
+    });
+    return () => {
+      closed = true;
+      clearInterval(timer);
+      off();
+    };
+  }, [serverId]);
+
+  const status = polled && polled.storeStatus === storeStatus ? polled.status : storeStatus;
+  const sessions = (status?.sessions ?? []).map((s) => withSeen(s, seen[s.id]));
+  return { status, sessions, latencies, now, error };
+}
+
+function withSeen(s: SessionInfo, seen: SessionInfo | undefined): SessionInfo {
+  if (!seen || (s.clientInfo && s.protocolVersion)) return s;
+  return {
+    ...s,
+    clientInfo: s.clientInfo ?? seen.clientInfo,
+    protocolVersion: s.protocolVersion ?? seen.protocolVersion,
+  };
+}
