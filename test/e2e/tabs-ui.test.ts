@@ -212,7 +212,7 @@ describe('Logs, Sessions, Connect and Settings in the browser (patchbay serve)',
   });
 
   it('Settings: frame history survives a reload; export downloads every server', async () => {
-    const settingsButton = page.getByRole('button', { name: 'Settings', exact: true });
+    const settingsButton = page.getByRole('button', { name: 'App settings', exact: true });
     await settingsButton.click();
     const dialog = page.getByRole('dialog', { name: 'Settings' });
     const history = dialog.getByRole('checkbox', { name: 'Keep frame history on disk' });

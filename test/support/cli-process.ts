@@ -19,11 +19,12 @@ export interface RunningCli {
 export async function startCli(
   args: string[],
   ready: RegExp,
-  options: { node?: string; timeoutMs?: number } = {},
+  options: { node?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
 ): Promise<RunningCli & { match: RegExpMatchArray }> {
   requireBuild();
   const child = spawn(options.node ?? process.execPath, [cliBin, ...args], {
     cwd: repoRoot,
+    ...(options.env ? { env: options.env } : {}),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

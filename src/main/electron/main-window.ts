@@ -3,6 +3,9 @@ import { pathToFileURL } from 'node:url';
 import { BrowserWindow, shell } from 'electron';
 import { loadWindowState, rememberWindowState } from './window-state';
 
+/** Links the window hands to the OS: the web, and the clients' install deep links. */
+const EXTERNAL_SCHEMES = ['https://', 'cursor://', 'vscode:', 'vscode-insiders:'];
+
 /** True for a URL of our own renderer (the built files, or the dev server in `npm run dev`). */
 export function isRendererUrl(url: string): boolean {
   const dev = process.env['ELECTRON_RENDERER_URL'];
@@ -36,9 +39,10 @@ export function createMainWindow(stateDir: string): BrowserWindow {
   });
   rememberWindowState(win, stateDir);
 
-  // The renderer never navigates away or opens windows; links go to the system browser.
+  // The renderer never navigates away or opens windows; web links go to the system browser,
+  // the Connect tab's install links to the client that owns the scheme (it asks the user).
   win.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
+    if (EXTERNAL_SCHEMES.some((scheme) => url.startsWith(scheme))) void shell.openExternal(url);
     return { action: 'deny' };
   });
   win.webContents.on('will-navigate', (event, url) => {

@@ -73,7 +73,7 @@ const BUILDERS: Record<ConnectClientId, Builder> = {
       `?name=${encodeURIComponent(entry.name)}&config=${encodeURIComponent(config)}`;
     return {
       items: [
-        { kind: 'link', label: 'Add to Cursor', url: link },
+        { kind: 'link', label: 'Open in Cursor', url: link },
         {
           kind: 'json',
           label: 'Or add to mcp.json',

@@ -1,5 +1,4 @@
 import type { ConnectClientId, SnippetItem } from '@shared/connect';
-import { linkText } from './client-state';
 import { copySnippetItem } from './copy-snippet';
 
 /** One thing to run, paste, open or type, with its Copy button. */
@@ -33,7 +32,7 @@ export function SnippetItemView({
           href={item.url}
           {...(window.patchbay ? { target: '_blank', rel: 'noreferrer' } : {})}
         >
-          {linkText(item.label)}
+          {item.label}
         </a>
       </div>
     );

@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import {
   actionsFor,
   hasMaskedToken,
-  linkText,
   shownText,
   STATE_BADGE,
   writeButtonText,
@@ -52,11 +51,6 @@ describe('writeMessage', () => {
 });
 
 describe('snippet text', () => {
-  it('says what a deep link does', () => {
-    expect(linkText('Add to Cursor')).toBe('Open in Cursor');
-    expect(linkText('Install in VS Code')).toBe('Install in VS Code');
-  });
-
   it('copies links by URL and knows a masked token', () => {
     expect(shownText({ kind: 'link', label: 'x', url: 'cursor://a' })).toBe('cursor://a');
     expect(shownText({ kind: 'field', label: 'URL', text: 'http://h/mcp' })).toBe('http://h/mcp');

@@ -76,14 +76,6 @@ export function writeMessage(r: WriteResult, client: string): string {
   }
 }
 
-/**
- * A deep link's button text. The engine calls Cursor's "Add to Cursor", which would read as
- * the file write button beside it; the link only opens Cursor, which then asks.
- */
-export function linkText(label: string): string {
-  return label.replace(/^Add to /, 'Open in ');
-}
-
 /** The text an item copies as shown (the real token only comes through the main process). */
 export function shownText(item: SnippetItem): string {
   return item.kind === 'link' ? item.url : item.text;

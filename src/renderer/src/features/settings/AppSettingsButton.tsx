@@ -7,7 +7,12 @@ export function AppSettingsButton() {
   const [open, setOpen] = useState(false);
   return (
     <>
-      <button className="icon-button" aria-label="Settings" title="Settings" onClick={() => setOpen(true)}>
+      <button
+        className="icon-button"
+        aria-label="App settings"
+        title="App settings"
+        onClick={() => setOpen(true)}
+      >
         ⚙
       </button>
       <Dialog title="Settings" open={open} onClose={() => setOpen(false)}>
