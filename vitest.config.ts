@@ -16,6 +16,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          benchmark: { include: [] },
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },
@@ -25,6 +26,7 @@ export default defineConfig({
         test: {
           name: 'reliability',
           include: ['test/reliability/**/*.test.ts'],
+          benchmark: { include: [] },
           // Faults, fuzz, churn and nginx: real processes and real load, so generous bounds,
           // and one file at a time so their timings and RSS/fd readings do not disturb each other.
           testTimeout: 120_000,
@@ -45,6 +47,20 @@ export default defineConfig({
           hookTimeout: 60_000,
           // One browser at a time keeps a 2-core machine responsive.
           fileParallelism: false,
+          benchmark: { include: [] },
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 'perf',
+          include: ['test/perf/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+          benchmark: { include: [] },
+          // Last and alone: its long-task rule measures the page, not a machine busy with other tests.
+          sequence: { groupOrder: 2 },
         },
       },
     ],

@@ -29,11 +29,44 @@ describe('the frame list in the browser (patchbay serve)', () => {
     await cli?.stop();
   });
 
-  // Evaluated in the page (a string: this tsconfig has no DOM types).
-  const seqs = (page: Page) =>
-    page.evaluate<number[]>(
-      "Array.from(document.querySelectorAll('[data-seq]'), (r) => Number(r.getAttribute('data-seq')))",
-    );
+  // Evaluated in the page (strings: this tsconfig has no DOM types).
+  /** Rows the list holds (its aria-rowcount less the header row). */
+  const rowCount = async (page: Page) =>
+    Number((await page.getAttribute('[role=grid][aria-label=Frames]', 'aria-rowcount')) ?? 1) - 1;
+  /**
+   * The list is virtualized: only rows in view are in the DOM. Scroll it top to bottom and
+   * read every row by its aria-rowindex, so a row missing from the list, or a frame shown
+   * twice (two row indexes with one seq), still shows.
+   */
+  const readAllRows = (page: Page) =>
+    page.evaluate<{ total: number; rows: { index: number; seq: number; method: string }[] }>(`(async () => {
+      const grid = document.querySelector('[role=grid][aria-label=Frames]');
+      const byIndex = new Map();
+      const total = () => Number(grid.getAttribute('aria-rowcount')) - 1;
+      const has = (i) => !!grid.querySelector('[data-seq][aria-rowindex="' + (i + 2) + '"]');
+      const rendered = async () => {
+        // Wait (a few frames at most) until the rows at the top and the bottom of the view
+        // are in the DOM: until then it may still hold the rows of the last position.
+        const first = Math.floor(grid.scrollTop / 20);
+        const last = Math.min(total() - 1, Math.floor((grid.scrollTop + grid.clientHeight - 40) / 20));
+        for (let i = 0; i < 60 && !(has(first) && has(last)); i++) {
+          await new Promise((r) => requestAnimationFrame(r));
+        }
+      };
+      for (let top = 0; ; top += Math.max(20, grid.clientHeight - 80)) {
+        grid.scrollTop = top;
+        await rendered();
+        for (const row of grid.querySelectorAll('[data-seq]')) {
+          byIndex.set(Number(row.getAttribute('aria-rowindex')), {
+            seq: Number(row.getAttribute('data-seq')),
+            method: row.querySelector('.method').textContent,
+          });
+        }
+        if (grid.scrollTop + grid.clientHeight >= grid.scrollHeight - 1) break;
+      }
+      const rows = [...byIndex].sort((a, b) => a[0] - b[0]).map(([index, r]) => ({ index, ...r }));
+      return { total: total(), rows };
+    })()`);
 
   it('shows every frame once, in order, across a reload in the middle of the traffic', async () => {
     const page = await browser.newPage();
@@ -53,26 +86,28 @@ describe('the frame list in the browser (patchbay serve)', () => {
       }
     })();
 
-    await expect.poll(async () => (await seqs(page)).length, { timeout: 10_000 }).toBeGreaterThan(20);
-    const beforeReload = (await seqs(page)).length;
+    await expect.poll(() => rowCount(page), { timeout: 10_000 }).toBeGreaterThan(20);
+    const beforeReload = await rowCount(page);
     await page.reload();
-    await expect
-      .poll(async () => (await seqs(page)).length, { timeout: 10_000 })
-      .toBeGreaterThan(beforeReload + 20);
+    // Every frame, keep-alives and priming events included, so the seqs have no hole.
+    await page.getByLabel('Show keep-alives').check();
+    await expect.poll(() => rowCount(page), { timeout: 10_000 }).toBeGreaterThan(beforeReload + 20);
     stop = true;
     await traffic;
     await client.close();
     await new Promise((r) => setTimeout(r, 300)); // the last live batch
 
-    const shown = await seqs(page);
+    const { total, rows } = await readAllRows(page);
+    expect(total).toBeGreaterThan(beforeReload + 20);
+    // Every row of the list was read, each once: indexes 2..N+1 (1 is the header).
+    expect(rows.map((r) => r.index)).toEqual(rows.map((_, i) => i + 2));
+    expect(rows.length).toBe(total);
+    const shown = rows.map((r) => r.seq);
     expect(shown[0]).toBe(1);
     // No gap and no duplicate: exactly 1..N.
     expect(shown).toEqual(shown.map((_, i) => i + 1));
-    // Every call made it: request and response on both HTTP legs at least.
-    const texts = await page.evaluate<string[]>(
-      "Array.from(document.querySelectorAll('[data-seq] .method'), (c) => c.textContent)",
-    );
-    expect(texts.filter((t) => t === 'tools/call').length).toBeGreaterThanOrEqual(calls * 2);
+    // Every call made it: its request on the HTTP and the stdin leg (responses carry no method).
+    expect(rows.filter((r) => r.method === 'tools/call').length).toBeGreaterThanOrEqual(calls * 2);
     expect(problems).toEqual([]);
     await page.close();
   });

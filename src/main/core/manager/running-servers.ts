@@ -169,7 +169,11 @@ export class RunningServers {
     runtime.on('state', () => this.hooks.changed(config.id));
     runtime.on('session-opened', () => this.hooks.changed(config.id));
     runtime.on('session-closed', () => this.hooks.changed(config.id));
-    runtime.on('session-initialized', (s) => this.hooks.clientSeen(config.id, sessionInfo(s)));
+    runtime.on('session-initialized', (s) => {
+      this.hooks.clientSeen(config.id, sessionInfo(s));
+      // The status's session list now has the client's name and revision.
+      this.hooks.changed(config.id);
+    });
     return runtime;
   }
 }

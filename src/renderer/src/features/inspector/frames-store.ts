@@ -1,53 +1,135 @@
 import type { Frame } from '@shared/frames';
 import { createStore } from 'zustand/vanilla';
 import { api } from '../../api/api';
+import { serversStore } from '../servers/servers-store';
+import { FrameIndex } from './frame-index';
 
+/** What components read to know the frames changed; the frames themselves live in `frameIndex`. */
 export interface FramesState {
   serverId: string | undefined;
-  /** In seq order, each seq once. */
-  frames: Frame[];
+  /** `frameIndex.version` when last published: components re-render on it. */
+  version: number;
   lastSeq: number;
   /** Frames the engine dropped because this view fell behind. */
   skipped: number;
+  /** Older frames dropped here to stay under the cap. */
+  dropped: number;
+  /** Why the last subscribe or clear failed. */
+  error: string | undefined;
+  /** Bumps when the frames are cleared or replaced: a seq then names another frame, or none. */
+  epoch: number;
 }
+
+export const frameIndex = new FrameIndex();
 
 export const framesStore = createStore<FramesState>(() => ({
   serverId: undefined,
-  frames: [],
+  version: 0,
   lastSeq: 0,
   skipped: 0,
+  dropped: 0,
+  error: undefined,
+  epoch: 0,
 }));
 
-const MAX_FRAMES = 100_000;
-
-/** Appends frames newer than what is held: a snapshot and live batches can overlap, never duplicate. */
-function append(serverId: string, frames: readonly Frame[], skipped = 0): void {
-  const s = framesStore.getState();
-  if (s.serverId !== serverId) return;
-  const fresh = frames.filter((f) => f.seq > s.lastSeq);
-  if (fresh.length === 0 && skipped === 0) return;
-  let next = fresh.length ? s.frames.concat(fresh) : s.frames;
-  if (next.length > MAX_FRAMES) next = next.slice(next.length - MAX_FRAMES);
+/** Mirrors the index into the store, so subscribers re-render. */
+export function publish(extra: Partial<FramesState> = {}): void {
   framesStore.setState({
-    frames: next,
-    lastSeq: fresh.length ? fresh[fresh.length - 1]!.seq : s.lastSeq,
-    skipped: s.skipped + skipped,
+    version: frameIndex.version,
+    lastSeq: frameIndex.lastSeq,
+    dropped: frameIndex.dropped,
+    ...extra,
   });
 }
 
-/** Shows a server's frames: snapshot from where this view left off, then live batches. */
-export async function watchFrames(serverId: string): Promise<void> {
-  const s = framesStore.getState();
-  if (s.serverId !== serverId) framesStore.setState({ serverId, frames: [], lastSeq: 0, skipped: 0 });
-  const result = await api.call('frames.subscribe', {
-    id: serverId,
-    afterSeq: framesStore.getState().lastSeq,
+type Batch = { serverId: string; frames: Frame[]; skipped: number };
+/** Live batches that arrive while a snapshot is on its way: replayed after it (no gap, no duplicate). */
+let queued: Batch[] | undefined;
+/** Bumps per subscribe, so an answer to an older one is ignored. */
+let generation = 0;
+
+let skippedUnpublished = 0;
+let publishQueued = false;
+
+/**
+ * Renders at most once per animation frame: under a flood two batches often land in one
+ * frame, and a hidden window renders nothing until shown again (the index keeps up).
+ */
+function publishSoon(): void {
+  if (publishQueued) return;
+  publishQueued = true;
+  requestAnimationFrame(() => {
+    publishQueued = false;
+    const skipped = skippedUnpublished;
+    skippedUnpublished = 0;
+    publish(skipped > 0 ? { skipped: framesStore.getState().skipped + skipped } : {});
   });
-  if (result.ok) append(serverId, result.value.items);
 }
 
-api.on('frames.batch', (batch) => append(batch.serverId, batch.frames, batch.skipped));
+function apply(batch: Batch): void {
+  if (batch.serverId !== framesStore.getState().serverId) return;
+  const before = frameIndex.version;
+  frameIndex.append(batch.frames);
+  skippedUnpublished += batch.skipped;
+  if (frameIndex.version !== before || batch.skipped > 0) publishSoon();
+}
+
+/**
+ * Shows a server's frames: a snapshot from where this view left off, then live batches.
+ * `fresh` forgets what is held: a new run of the server numbers its frames from 1 again.
+ */
+export async function watchFrames(serverId: string, options: { fresh?: boolean } = {}): Promise<void> {
+  const previous = framesStore.getState().serverId;
+  if (previous !== serverId || options.fresh) {
+    if (previous !== undefined && previous !== serverId)
+      void api.call('frames.unsubscribe', { id: previous });
+    frameIndex.reset();
+    skippedUnpublished = 0;
+    framesStore.setState((s) => ({ serverId, skipped: 0, error: undefined, epoch: s.epoch + 1 }));
+    publish();
+  }
+  const mine = ++generation;
+  queued = [];
+  const result = await api.call('frames.subscribe', { id: serverId, afterSeq: frameIndex.lastSeq });
+  if (mine !== generation || framesStore.getState().serverId !== serverId) return;
+  const waiting = queued;
+  queued = undefined;
+  if (!result.ok) {
+    framesStore.setState({ error: `Could not follow the frames: ${result.error.message}` });
+    return;
+  }
+  apply({ serverId, frames: result.value.items, skipped: 0 });
+  for (const b of waiting) apply(b);
+  if (framesStore.getState().error) framesStore.setState({ error: undefined });
+}
+
+/** Forgets the frames in the engine and here; `lastSeq` stays, since the engine keeps numbering. */
+export async function clearFrames(serverId: string): Promise<boolean> {
+  const result = await api.call('frames.clear', { id: serverId });
+  if (!result.ok) {
+    framesStore.setState({ error: `Could not clear the frames: ${result.error.message}. Try Clear again.` });
+    return false;
+  }
+  if (framesStore.getState().serverId === serverId) {
+    frameIndex.clear();
+    publish({ skipped: 0, error: undefined, epoch: framesStore.getState().epoch + 1 });
+  }
+  return true;
+}
+
+api.on('frames.batch', (batch) => {
+  if (queued) queued.push(batch);
+  else apply(batch);
+});
 api.onReconnect(() => {
   const id = framesStore.getState().serverId;
   if (id) void watchFrames(id);
+});
+// A stopped server's runtime is gone; the next run is a new frame tap numbering from 1.
+serversStore.subscribe((s, prev) => {
+  const id = framesStore.getState().serverId;
+  if (!id) return;
+  if (prev.statuses[id]?.url === undefined && s.statuses[id]?.url !== undefined && prev.statuses[id]) {
+    void watchFrames(id, { fresh: true });
+  }
 });

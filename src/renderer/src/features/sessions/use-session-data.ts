@@ -8,8 +8,6 @@ import { serversStore } from '../servers/servers-store';
 export const REFRESH_MS = 2000;
 /** Responses the latency histogram is drawn from (the newest ones). */
 export const LATENCY_SAMPLE = 500;
-/** Client infos remembered from `client.seen`, newest kept. */
-const MAX_SEEN = 200;
 
 interface Polled {
   status: ServerStatus;
@@ -35,8 +33,6 @@ export function useSessionData(serverId: string): SessionData {
   const [latencies, setLatencies] = useState<number[]>([]);
   const [now, setNow] = useState(() => Date.now());
   const [error, setError] = useState<string>();
-  // A session's clientInfo arrives with initialize, which moves no status by itself.
-  const [seen, setSeen] = useState<Record<string, SessionInfo>>({});
 
   useEffect(() => {
     let closed = false;
@@ -59,33 +55,13 @@ export function useSessionData(serverId: string): SessionData {
     };
     void refresh();
     const timer = setInterval(() => void refresh(), REFRESH_MS);
-    const off = api.on('client.seen', ({ serverId: id, session }) => {
-      if (id !== serverId) return;
-      setSeen((s) => {
-        const next = { ...s, [session.id]: session };
-        // Bounded: only live sessions need it, and a busy server opens sessions all day.
-        const ids = Object.keys(next);
-        for (const old of ids.slice(0, Math.max(0, ids.length - MAX_SEEN))) delete next[old];
-        return next;
-      });
-    });
     return () => {
       closed = true;
       clearInterval(timer);
-      off();
     };
   }, [serverId]);
 
   const status = polled && polled.storeStatus === storeStatus ? polled.status : storeStatus;
-  const sessions = (status?.sessions ?? []).map((s) => withSeen(s, seen[s.id]));
+  const sessions = status?.sessions ?? [];
   return { status, sessions, latencies, now, error };
-}
-
-function withSeen(s: SessionInfo, seen: SessionInfo | undefined): SessionInfo {
-  if (!seen || (s.clientInfo && s.protocolVersion)) return s;
-  return {
-    ...s,
-    clientInfo: s.clientInfo ?? seen.clientInfo,
-    protocolVersion: s.protocolVersion ?? seen.protocolVersion,
-  };
 }

@@ -1,0 +1,216 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ServerManager } from '../../src/main/core/manager/server-manager';
+import { launchChromium } from '../support/chromium';
+import { type RunningCli, startCli, tempDataDir } from '../support/cli-process';
+import { FIXTURE } from '../support/engine-client';
+
+/** The cells of the rows in the DOM, in order (a string: this tsconfig has no DOM types). */
+const ROWS = `Array.from(document.querySelectorAll('[role=grid][aria-label=Frames] [data-seq]'))
+  .sort((a, b) => Number(a.getAttribute('aria-rowindex')) - Number(b.getAttribute('aria-rowindex')))
+  .map((r) => Array.from(r.children, (c) => c.textContent))`;
+type Cells = [string, string, string, string, string, string, string, string, string];
+
+describe('the inspector in the browser (patchbay serve)', () => {
+  let cli: RunningCli & { match: RegExpMatchArray };
+  let uiUrl: string;
+  let mcpUrl: string;
+  let browser: Browser;
+  let page: Page;
+  let client: Client;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    const dataDir = tempDataDir();
+    const m = ServerManager.open({ dataDir });
+    const s = await m.create({ name: 'inspected', command: process.execPath, args: [FIXTURE] });
+    await m.start(s.id);
+    await m.shutdown(); // left running: `serve` restores it
+    cli = await startCli(['serve', '--data-dir', dataDir, '--port', '0'], /inspected: (http:\/\/\S+)/);
+    uiUrl = /Patchbay UI: (\S+)/.exec(cli.output())![1]!;
+    mcpUrl = cli.match[1]!;
+    browser = await launchChromium();
+    page = await browser.newPage({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+    await page
+      .context()
+      .grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(uiUrl).origin });
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(uiUrl);
+    await page.getByTestId('server-url').getByText(mcpUrl).waitFor();
+    client = new Client({ name: 'inspector-e2e', version: '1' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl)));
+  });
+  afterAll(async () => {
+    await client?.close();
+    await browser?.close();
+    await cli?.stop();
+  });
+
+  const rows = () => page.evaluate<Cells[]>(ROWS);
+  const filter = async (text: string) => {
+    await page.evaluate('document.activeElement?.blur()');
+    await page.keyboard.press('/'); // the shortcut focuses the filter
+    expect(await page.evaluate("document.activeElement?.getAttribute('aria-label')")).toBe('Filter frames');
+    await page.getByLabel('Filter frames').fill(text);
+  };
+  const details = () => page.getByRole('region', { name: 'Frame details' });
+  const raw = () => details().getByRole('region', { name: 'Raw' }).textContent();
+
+  it('shows the four legs of a tools/call, filters them, and opens request and response', async () => {
+    const result = await client.callTool({ name: 'echo', arguments: { text: 'hello inspector' } });
+    expect(JSON.stringify(result)).toContain('hello inspector');
+
+    await filter('method:tools/call');
+    // Only requests carry the method: ⇢ on HTTP, → on stdin.
+    await expect
+      .poll(async () => (await rows()).map((c) => c.slice(2, 6).join(' ')))
+      .toEqual(['⇢ http req tools/call', '→ stdio req tools/call']);
+    const id = (await rows())[0]![6].replace('#', '');
+
+    await filter(`id:${id}`);
+    await expect
+      .poll(async () => (await rows()).map((c) => c.slice(2, 5).join(' ')))
+      .toEqual(['⇢ http req', '→ stdio req', '← stdio res', '⇠ sse res']);
+    const [, , stdout, sse] = await rows();
+    expect(stdout![8]).toMatch(/^\d+ ms$/); // latency on the answers
+    expect(sse![8]).toMatch(/^\d+ ms$/);
+
+    // Open the request; its response is one click away, with its latency.
+    await page.locator('[data-seq]').first().click();
+    await expect.poll(raw).toContain('"method":"tools/call"');
+    const toResponse = details().getByRole('button', { name: 'Go to response' });
+    expect(await toResponse.textContent()).toMatch(new RegExp(`⇠ response #${id} · \\d+ ms`));
+    const timeline = details().getByRole('list', { name: 'Timeline of this request' });
+    expect(await timeline.getByRole('button').allTextContents()).toEqual([
+      expect.stringContaining('⇢ client→proxy'),
+      expect.stringContaining('→ proxy→server'),
+      expect.stringContaining('← server→proxy'),
+      expect.stringContaining('⇠ proxy→client'),
+    ]);
+    // Copy as curl replays the request: run what was copied, get the same answer.
+    await details().getByRole('button', { name: 'Copy as curl' }).click();
+    const curl = await page.evaluate<string>('navigator.clipboard.readText()');
+    expect(curl).toContain(`curl -sN -X POST '${mcpUrl}'`);
+    expect(curl).toMatch(/-H 'Mcp-Session-Id: [^']+'/);
+    expect(curl).toMatch(/-H 'MCP-Protocol-Version: \d{4}-\d{2}-\d{2}'/);
+    const replayed = await promisify(execFile)('sh', ['-c', curl], { timeout: 10_000 });
+    expect(replayed.stdout).toMatch(new RegExp(`"id":${id},"result":.*hello inspector`));
+
+    await toResponse.click();
+    // The SSE frame as it was on the wire: its event: and data: lines, untouched.
+    await expect
+      .poll(raw)
+      .toMatch(/event: message\ndata: \{"jsonrpc":"2\.0","id":\d+,"result":.*hello inspector/);
+    expect(await details().getByRole('region', { name: 'JSON' }).textContent()).toContain('result');
+    await details().getByRole('button', { name: 'Go to request' }).click();
+    await expect.poll(raw).toContain('"method":"tools/call"');
+
+    // Keyboard: ↓ moves the selection, Esc closes, Enter opens.
+    const grid = page.getByRole('grid', { name: 'Frames' });
+    await grid.focus();
+    await page.keyboard.press('ArrowDown');
+    await expect
+      .poll(() => page.locator('[data-seq][aria-selected=true]').getAttribute('aria-rowindex'))
+      .toBe('3');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => details().count()).toBe(0);
+    await page.keyboard.press('Enter');
+    await expect.poll(raw).toContain('"method":"tools/call"'); // → stdio request
+    await page.keyboard.press('Escape');
+    expect(problems).toEqual([]);
+  });
+
+  it('pauses with space while traffic goes on, counts what arrives, and resumes at the live tail', async () => {
+    await filter('');
+    let stop = false;
+    const traffic = (async () => {
+      for (let i = 0; !stop; i++) {
+        await client.callTool({ name: 'echo', arguments: { text: `tick ${i}` } });
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+    try {
+      const grid = page.getByRole('grid', { name: 'Frames' });
+      const rowCount = async () => Number(await grid.getAttribute('aria-rowcount')) - 1;
+      const atStart = await rowCount();
+      await expect.poll(rowCount).toBeGreaterThan(atStart + 8);
+
+      await grid.focus();
+      await page.keyboard.press(' ');
+      const paused = page.getByTestId('paused-count');
+      await expect.poll(() => paused.textContent()).toMatch(/⏸ \d+ new/);
+      const stillCount = await rowCount();
+      await expect
+        .poll(async () =>
+          Number(/(\d[\d,]*) new/.exec((await paused.textContent()) ?? '')?.[1]?.replace(/,/g, '')),
+        )
+        .toBeGreaterThan(20);
+      expect(await rowCount()).toBe(stillCount); // the view stood still
+      expect(await page.getByRole('button', { name: 'Resume' }).count()).toBe(1);
+
+      await page.keyboard.press(' ');
+      await expect.poll(() => paused.count()).toBe(0);
+      expect(await rowCount()).toBeGreaterThan(stillCount + 20);
+      // Live again: the newest frame is on screen.
+      await expect
+        .poll(async () => {
+          const all = await rows();
+          const total = await rowCount();
+          const last = await page.evaluate<string | null>(
+            `document.querySelector('[role=grid] [data-seq][aria-rowindex="${total + 1}"]')?.getAttribute('data-seq') ?? null`,
+          );
+          return all.length > 0 && last !== null;
+        })
+        .toBe(true);
+    } finally {
+      stop = true;
+      await traffic;
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('exports the frames it shows as NDJSON, then clears them', async () => {
+    await filter('method:tools/call');
+    // The filter applies when typing pauses: wait until the list shows only what it asked for.
+    await expect
+      .poll(async () => {
+        const r = await rows();
+        return r.length > 4 && r.every((c) => c[5] === 'tools/call');
+      })
+      .toBe(true);
+    const shown = Number(
+      ((await page.getByTestId('frame-count').textContent()) ?? '').split(' ')[0]!.replace(/,/g, ''),
+    );
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export NDJSON' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^patchbay-inspected-.*\.ndjson$/);
+    const lines = readFileSync(await download.path(), 'utf8')
+      .split('\n')
+      .filter(Boolean);
+    const frames = lines.map((l) => JSON.parse(l) as { seq: number; method?: string; raw: string });
+    expect(frames.length).toBe(shown);
+    expect(frames.every((f) => f.method === 'tools/call' && f.raw.includes('tools/call'))).toBe(true);
+    expect(frames.map((f) => f.seq)).toEqual([...frames.map((f) => f.seq)].sort((a, b) => a - b));
+
+    await filter('');
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await expect.poll(() => page.getByText('No traffic yet').count()).toBe(1);
+    // The engine forgot them too: a reload shows nothing old, and new traffic shows again.
+    await page.reload();
+    await expect.poll(() => page.getByText('No traffic yet').count()).toBe(1);
+    await client.callTool({ name: 'echo', arguments: { text: 'after clear' } });
+    await expect.poll(async () => (await rows()).length).toBeGreaterThanOrEqual(4);
+    const seqs = await page.evaluate<number[]>(
+      "Array.from(document.querySelectorAll('[data-seq]'), (r) => Number(r.getAttribute('data-seq')))",
+    );
+    expect(Math.min(...seqs)).toBeGreaterThan(frames[frames.length - 1]!.seq);
+    expect(problems).toEqual([]);
+  });
+});
