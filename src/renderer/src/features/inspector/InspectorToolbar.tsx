@@ -132,7 +132,7 @@ export function InspectorToolbar({
         </span>
         {s.paused && (
           <span className="paused-count" role="status" data-testid="paused-count">
-            <span aria-hidden="true">⏸</span> {formatCount(arrived)} new
+            <PlayPauseIcon paused={false} /> {formatCount(arrived)} new
           </span>
         )}
         {dropped > 0 && (
@@ -155,7 +155,7 @@ export function InspectorToolbar({
         )}
         <span className="spacer" />
         <button onClick={togglePause} title="Space">
-          <span aria-hidden="true">{s.paused ? '▶' : '⏸'}</span> {s.paused ? 'Resume' : 'Pause'}
+          <PlayPauseIcon paused={s.paused} /> {s.paused ? 'Resume' : 'Pause'}
         </button>
         <button
           onClick={exportNdjson}
@@ -174,5 +174,18 @@ export function InspectorToolbar({
         </p>
       )}
     </div>
+  );
+}
+
+/** Drawn, not a glyph: ⏸ is missing from common Linux fonts and shows as a box. */
+function PlayPauseIcon({ paused }: { paused: boolean }) {
+  return (
+    <svg className="play-pause-icon" width="9" height="10" viewBox="0 0 9 10" aria-hidden="true">
+      {paused ? (
+        <path d="M0 0 L9 5 L0 10 Z" fill="currentColor" />
+      ) : (
+        <path d="M0 0 H3 V10 H0 Z M6 0 H9 V10 H6 Z" fill="currentColor" />
+      )}
+    </svg>
   );
 }

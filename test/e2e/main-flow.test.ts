@@ -1,0 +1,147 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { joinCommandLine } from '../../src/shared/command-line';
+import { launchChromium } from '../support/chromium';
+import { type RunningCli, startCli, tempDataDir } from '../support/cli-process';
+import { FIXTURE } from '../support/engine-client';
+import { repoRoot } from '../support/paths';
+
+// Issue 8's "done when", as a user does it: add a server through the form, start it, copy
+// its URL, connect a real MCP client with what was copied, watch the call's four legs in the
+// inspector, filter, read the raw SSE frame, stop. Screenshots of the main views are kept
+// in docs/screenshots (light and dark) for the README.
+
+const SHOTS = join(repoRoot, 'docs/screenshots');
+
+/** The cells of the frame rows in the DOM (a string: this tsconfig has no DOM types). */
+const ROWS = `Array.from(document.querySelectorAll('[role=grid][aria-label=Frames] [data-seq]'))
+  .sort((a, b) => Number(a.getAttribute('aria-rowindex')) - Number(b.getAttribute('aria-rowindex')))
+  .map((r) => Array.from(r.children, (c) => c.textContent))`;
+
+describe('the main flow in the browser (patchbay serve)', () => {
+  let cli: RunningCli;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    // Its own HOME: the Connect tab's status reads client config files, never this machine's.
+    const home = mkdtempSync(join(tmpdir(), 'patchbay-home-'));
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
+    for (const k of ['USERPROFILE', 'XDG_CONFIG_HOME', 'APPDATA', 'CODEX_HOME', 'CLINE_DATA_DIR'])
+      delete env[k];
+    cli = await startCli(
+      ['serve', '--data-dir', tempDataDir(), '--port', '0'],
+      /Patchbay UI: (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/,
+      { env },
+    );
+    const uiUrl = /Patchbay UI: (\S+)/.exec(cli.output())![1]!;
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(uiUrl).origin });
+    page = await context.newPage();
+    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(uiUrl);
+    mkdirSync(SHOTS, { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await cli?.stop();
+  });
+
+  /** Saves the window as it is now, in both themes. */
+  const shoot = async (name: string) => {
+    // Toasts ("Copied") fade by themselves; the pictures show the view, not the last action.
+    await expect.poll(() => page.locator('.toast').count(), { timeout: 8000 }).toBe(0);
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.screenshot({ path: join(SHOTS, `${name}-${scheme}.png`) });
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+  };
+  const state = () => page.getByTestId('server-state').textContent();
+  const rows = () => page.evaluate<string[][]>(ROWS);
+
+  it('adds, starts, copies, connects, inspects and stops a server', async () => {
+    await page.getByRole('heading', { name: 'No servers yet' }).waitFor();
+    await shoot('empty');
+
+    await page.getByRole('button', { name: 'Add server', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add server' });
+    await dialog.getByLabel('Name', { exact: true }).fill('everything-echo');
+    await dialog.getByLabel('Command', { exact: true }).fill(joinCommandLine([process.execPath, FIXTURE]));
+    await shoot('add-server');
+    await dialog.getByRole('button', { name: 'Add server', exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await expect.poll(state).toMatch(/^stopped/);
+
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await expect.poll(state, { timeout: 10_000 }).toMatch(/^running/);
+
+    await page.getByRole('button', { name: 'Copy', exact: true }).click();
+    await page.getByRole('status').getByText('Copied').waitFor();
+    const copied = await page.evaluate<string>('navigator.clipboard.readText()');
+    expect(copied).toBe(await page.getByTestId('server-url').textContent());
+    expect(copied).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
+
+    // A real client, on the URL read back from the clipboard.
+    const client = new Client({ name: 'main-flow', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(copied)));
+    const marker = `hello-${Date.now()}`;
+    const calledAt = Date.now();
+    const result = await client.callTool({ name: 'echo', arguments: { text: marker } });
+    expect(JSON.stringify(result)).toContain(marker);
+
+    // The four legs of that call, on screen within a second of the answer.
+    await page.getByLabel('Filter frames').fill(marker);
+    await expect
+      .poll(async () => (await rows()).map((c) => `${c[2]} ${c[3]}`), { timeout: 1000, interval: 50 })
+      .toEqual(['⇢ http', '→ stdio', '← stdio', '⇠ sse']);
+    expect(Date.now() - calledAt).toBeLessThan(2000);
+    // Only requests carry the method; the filter narrows to them.
+    await page.getByLabel('Filter frames').fill('method:tools/call');
+    await expect
+      .poll(async () => (await rows()).map((c) => `${c[2]} ${c[5]}`))
+      .toEqual(['⇢ tools/call', '→ tools/call']);
+    await page.getByLabel('Filter frames').fill(marker);
+    await expect.poll(async () => (await rows()).length).toBe(4);
+
+    // The SSE frame, raw: exactly what the client read, event: line included.
+    await page.locator('[data-seq]').nth(3).click();
+    const details = page.getByRole('region', { name: 'Frame details' });
+    const raw = details.getByRole('region', { name: 'Raw' });
+    await expect
+      .poll(() => raw.locator('pre').textContent())
+      .toMatch(new RegExp(`^(id: \\S+\\n)?event: message\\ndata: .*${marker}`));
+    await page.getByLabel('Filter frames').fill('');
+    await shoot('inspector');
+
+    for (const tab of ['Logs', 'Sessions', 'Connect', 'Settings'] as const) {
+      await page.getByRole('tab', { name: tab }).click();
+      if (tab === 'Sessions') await page.getByText('main-flow').first().waitFor();
+      await shoot(tab.toLowerCase());
+    }
+    await page.getByRole('tab', { name: 'Inspector' }).click();
+    await client.close();
+
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    await expect.poll(state, { timeout: 10_000 }).toMatch(/^stopped/);
+    await expect
+      .poll(async () => {
+        try {
+          await fetch(copied, { method: 'POST', body: '{}' });
+          return 'still listening';
+        } catch {
+          return 'closed';
+        }
+      })
+      .toBe('closed');
+    expect(problems).toEqual([]);
+  });
+});
