@@ -35,7 +35,16 @@ export interface Snapshot<T> {
   items: T[];
   /** The highest seq in `items` (or the `afterSeq` asked for when empty). */
   lastSeq: number;
+  /**
+   * Which numbering the seqs belong to. A new run of the server (or of Patchbay) numbers from 1
+   * again: a subscriber that passes its last `run` and gets another one back has everything of
+   * the new run in `items` (its `afterSeq` was ignored) and should drop what it held.
+   */
+  run: string;
 }
+
+/** Where a live stream resumes: after `afterSeq` of `run` (both from the last snapshot). */
+type Resume = { afterSeq?: number; run?: string };
 
 export const commands = {
   'servers.list': command<void, ServerConfigView[]>(),
@@ -52,14 +61,14 @@ export const commands = {
   'servers.status': command<Id, ServerStatus>(),
   'servers.statuses': command<void, ServerStatus[]>(),
   /** Starts streaming a server's stderr to this connection (`logs.batch`), after a snapshot. */
-  'logs.subscribe': command<Id & { afterSeq?: number }, Snapshot<StderrEntry>>(),
+  'logs.subscribe': command<Id & Resume, Snapshot<StderrEntry>>(),
   'logs.unsubscribe': command<Id, null>(),
   /** Forgets the stderr lines so far (a running server only). */
   'logs.clear': command<Id, null>(),
   /** Frames matching a query (memory, or disk history). */
   'frames.query': command<Id & { query?: FrameQuery; history?: boolean }, Frame[]>(),
   /** Starts streaming a server's frames to this connection (`frames.batch`), after a snapshot. */
-  'frames.subscribe': command<Id & { afterSeq?: number }, Snapshot<Frame>>(),
+  'frames.subscribe': command<Id & Resume, Snapshot<Frame>>(),
   'frames.unsubscribe': command<Id, null>(),
   /** Forgets the frames so far, in memory and in the disk history. */
   'frames.clear': command<Id, null>(),

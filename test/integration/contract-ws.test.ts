@@ -142,6 +142,21 @@ describe('the contract over the WebSocket binding', () => {
     });
     await held.close();
 
+    // Resuming with another run's numbering (Patchbay restarted under the page) sends this run whole.
+    const resumed = await api.ok<Snapshot<Frame>>('frames.subscribe', {
+      id: s.id,
+      afterSeq: frames.lastSeq + 1_000_000,
+      run: 'a-run-that-is-gone',
+    });
+    expect(resumed.run).toBe(frames.run);
+    expect(resumed.items[0]?.seq).toBe(1);
+    const sameRun = await api.ok<Snapshot<Frame>>('frames.subscribe', {
+      id: s.id,
+      afterSeq: resumed.lastSeq,
+      run: resumed.run,
+    });
+    expect(sameRun.items).toEqual([]);
+    expect(logs.run).toMatch(/^[0-9a-f]{12}$/);
     expect(await api.ok('frames.clear', { id: s.id })).toBeNull();
     expect(await api.ok<Frame[]>('frames.query', { id: s.id })).toEqual([]);
     expect(await api.ok('logs.clear', { id: s.id })).toBeNull();

@@ -125,8 +125,9 @@ function apiError(err: unknown): ApiError {
 function subscription<T extends { seq: number }>(
   map: Map<string, { stream: LiveStream<never>; off: () => void }>,
   id: string,
-  afterSeq: number,
-  snapshot: () => T[],
+  resume: { afterSeq?: number; run?: string },
+  run: string,
+  snapshot: (afterSeq: number) => T[],
   subscribe: (onItems: (items: T[], skipped: number) => void) => () => void,
   send: (items: T[], skipped: number) => void,
   options: { batchMs?: number; maxPending?: number },
@@ -141,13 +142,15 @@ function subscription<T extends { seq: number }>(
   const off = subscribe((items, skipped) =>
     box.stream ? box.stream.push(items, skipped) : pending.push({ items, skipped }),
   );
-  const items = snapshot();
+  // Another run's seqs mean nothing here: send this run from its start.
+  const afterSeq = resume.run !== undefined && resume.run !== run ? 0 : (resume.afterSeq ?? 0);
+  const items = snapshot(afterSeq);
   const lastSeq = items[items.length - 1]?.seq ?? afterSeq;
   const stream = new LiveStream<T>(send, lastSeq, options.batchMs, options.maxPending);
   box.stream = stream;
   for (const p of pending) stream.push(p.items, p.skipped);
   map.set(id, { stream: stream as unknown as LiveStream<never>, off });
-  return { items, lastSeq };
+  return { items, lastSeq, run };
 }
 
 function unsubscribe(map: Map<string, { stream: LiveStream<never>; off: () => void }>, id: string): null {
@@ -183,8 +186,9 @@ function handlersFor(m: ServerManager, { clipboard, pickDirectory }: ApiHubOptio
       subscription(
         conn.logStreams,
         a.id,
-        a.afterSeq ?? 0,
-        () => m.logs(a.id, a.afterSeq ?? 0),
+        a,
+        m.runs(a.id).logs,
+        (after) => m.logs(a.id, after),
         (on) => m.subscribeLogs(a.id, (entry) => on([entry], 0)),
         (entries, skipped) => conn.push('logs.batch', { serverId: a.id, entries, skipped }),
         conn.hub.options,
@@ -199,8 +203,9 @@ function handlersFor(m: ServerManager, { clipboard, pickDirectory }: ApiHubOptio
       subscription(
         conn.frameStreams,
         a.id,
-        a.afterSeq ?? 0,
-        () => m.frames(a.id, { afterSeq: a.afterSeq ?? 0 }),
+        a,
+        m.runs(a.id).frames,
+        (after) => m.frames(a.id, { afterSeq: after }),
         (on) => m.subscribeFrames(a.id, (batch) => on(batch.frames, batch.skipped)),
         (frames, skipped) => conn.push('frames.batch', { serverId: a.id, frames, skipped }),
         conn.hub.options,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { JsonRpcMessage } from '../jsonrpc/message';
 import type { Frame, FrameKind, FrameTransport, Leg } from './frame';
 import { Redactor } from './redactor';
@@ -58,6 +59,8 @@ export class FrameTap {
   private head = 0;
   private chars = 0;
   private nextSeq = 1;
+  /** Names this tap's numbering (a new tap numbers from 1 again). */
+  readonly run = randomBytes(6).toString('hex');
   private derivedUpTo = 0; // seq of the last frame given its details
   private readonly openRequests = new Map<string, number>();
   private readonly subscribers = new Set<Subscriber>();

@@ -221,6 +221,12 @@ export class ServerManager extends EventEmitter<ManagerEvents> {
     return this.running.runtime(id)?.stderr.since(afterSeq) ?? [];
   }
 
+  /** Names the numbering of the server's stderr and frames now (each run numbers from 1). */
+  runs(id: string): { logs: string; frames: string } {
+    const runtime = this.runtimeOf(id);
+    return { logs: runtime.stderr.run, frames: runtime.frames.run };
+  }
+
   /** Forgets the server's stderr lines so far (new ones keep their increasing seq). */
   clearLogs(id: string): void {
     this.config(id);

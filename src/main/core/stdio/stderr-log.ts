@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { StderrEntry } from '@shared/status';
 
 export type { StderrEntry };
@@ -22,6 +23,8 @@ export class StderrLog {
   private head = 0; // index of the oldest live entry in `entries`
   private bytes = 0;
   private nextSeq = 1;
+  /** Names this log's numbering (a new log numbers from 1 again). */
+  readonly run = randomBytes(6).toString('hex');
   private readonly listeners = new Set<(entry: StderrEntry) => void>();
   readonly limits: StderrLogLimits;
   /** Hides secrets a server prints (its env values marked secret, the token). */

@@ -51,6 +51,25 @@ describe('frames-store', () => {
     engine.calls.length = 0;
   });
 
+  it('after a reconnect to a restarted Patchbay (a new run), starts over with the new run', async () => {
+    engine.answer = () =>
+      Promise.resolve({ ok: true, value: { items: frames(1, 2, 3), lastSeq: 3, run: 'r1' } });
+    await watchFrames('srv');
+    await nextFrame();
+    expect(seqs()).toEqual([1, 2, 3]);
+    // The new run has fewer frames than this page held: its seqs would all look old.
+    engine.answer = (_name, args) => {
+      expect(args).toMatchObject({ afterSeq: 3, run: 'r1' });
+      return Promise.resolve({ ok: true, value: { items: frames(1), lastSeq: 1, run: 'r2' } });
+    };
+    await watchFrames('srv');
+    push('srv', frames(2));
+    await nextFrame();
+    // The old run's frames are gone, the new run's are all there.
+    expect(seqs()).toEqual([1, 2]);
+    expect(frameIndex.lastSeq).toBe(2);
+  });
+
   it('shows the snapshot, then the live batches that came while it was on its way: no gap, no duplicate', async () => {
     let release!: (r: ApiResult<unknown>) => void;
     engine.answer = () => new Promise((r) => (release = r));

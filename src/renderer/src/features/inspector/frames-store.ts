@@ -45,6 +45,8 @@ export function publish(extra: Partial<FramesState> = {}): void {
 type Batch = { serverId: string; frames: Frame[]; skipped: number };
 /** Live batches that arrive while a snapshot is on its way: replayed after it (no gap, no duplicate). */
 let queued: Batch[] | undefined;
+/** The numbering the held seqs belong to (from the last snapshot). */
+let run: string | undefined;
 /** Bumps per subscribe, so an answer to an older one is ignored. */
 let generation = 0;
 
@@ -84,13 +86,18 @@ export async function watchFrames(serverId: string, options: { fresh?: boolean }
     if (previous !== undefined && previous !== serverId)
       void api.call('frames.unsubscribe', { id: previous });
     frameIndex.reset();
+    run = undefined;
     skippedUnpublished = 0;
     framesStore.setState((s) => ({ serverId, skipped: 0, error: undefined, epoch: s.epoch + 1 }));
     publish();
   }
   const mine = ++generation;
   queued = [];
-  const result = await api.call('frames.subscribe', { id: serverId, afterSeq: frameIndex.lastSeq });
+  const result = await api.call('frames.subscribe', {
+    id: serverId,
+    afterSeq: frameIndex.lastSeq,
+    ...(run === undefined ? {} : { run }),
+  });
   if (mine !== generation || framesStore.getState().serverId !== serverId) return;
   const waiting = queued;
   queued = undefined;
@@ -98,6 +105,13 @@ export async function watchFrames(serverId: string, options: { fresh?: boolean }
     framesStore.setState({ error: `Could not follow the frames: ${result.error.message}` });
     return;
   }
+  if (run !== undefined && result.value.run !== run) {
+    // Patchbay itself restarted while this page stayed open: the seqs begin again.
+    frameIndex.reset();
+    skippedUnpublished = 0;
+    framesStore.setState((s) => ({ skipped: 0, epoch: s.epoch + 1 }));
+  }
+  run = result.value.run;
   apply({ serverId, frames: result.value.items, skipped: 0 });
   for (const b of waiting) apply(b);
   if (framesStore.getState().error) framesStore.setState({ error: undefined });

@@ -10,18 +10,20 @@ function fakeEngine() {
   let nextSeq = 1;
   let pid = 100;
   let running = true;
+  let run = 'run-1';
   const calls: { name: string; args: unknown }[] = [];
   const listeners = new Map<string, (payload: never) => void>();
   let reconnect = () => {};
   const ok = <T>(value: T): ApiResult<T> => ({ ok: true, value });
   const api: Pick<Api, 'call' | 'on' | 'onReconnect'> = {
-    call: ((name: string, args: { id: string; afterSeq?: number }) => {
+    call: ((name: string, args: { id: string; afterSeq?: number; run?: string }) => {
       calls.push({ name, args });
       if (name === 'logs.subscribe') {
         if (!running)
           return Promise.resolve({ ok: false, error: { code: 'not_running', message: 'stopped' } });
-        const items = log.filter((e) => e.seq > (args.afterSeq ?? 0));
-        return Promise.resolve(ok({ items, lastSeq: items.at(-1)?.seq ?? args.afterSeq ?? 0 }));
+        const after = args.run !== undefined && args.run !== run ? 0 : (args.afterSeq ?? 0);
+        const items = log.filter((e) => e.seq > after);
+        return Promise.resolve(ok({ items, lastSeq: items.at(-1)?.seq ?? after, run }));
       }
       if (name === 'logs.clear') log = [];
       return Promise.resolve(ok(null));
@@ -56,6 +58,13 @@ function fakeEngine() {
       pid++;
     },
     setRunning: (r: boolean) => (running = r),
+    /** Patchbay itself restarted: same server, a new log numbering from 1 under a new run. */
+    newRun: () => {
+      log = [];
+      nextSeq = 1;
+      run = `run-${Number(run.slice(4)) + 1}`;
+      pid++; // the servers were started again too
+    },
   };
 }
 
@@ -77,6 +86,23 @@ describe('the logs follower', () => {
     expect(f.store.getState().skipped).toBe(4);
   });
 
+  it('after a reconnect to a restarted Patchbay (a new run), shows the new lines despite lower seqs', async () => {
+    const engine = fakeEngine();
+    const f = createLogsFollower(engine.api);
+    engine.write('a', 'b', 'c');
+    await f.watch('s1', true);
+    engine.newRun();
+    engine.write('fresh');
+    engine.reconnect();
+    await flush();
+    expect(texts(f)).toEqual(['a', 'b', 'c', 'fresh']);
+    expect(engine.calls.at(-1)?.args).toMatchObject({ afterSeq: 3, run: 'run-1' });
+    // Live lines of the new run now pass the seq floor.
+    const [next] = engine.write('next');
+    engine.batch([next!]);
+    expect(texts(f)).toEqual(['a', 'b', 'c', 'fresh', 'next']);
+  });
+
   it('resubscribes after a reconnect from the last seq, without duplicates', async () => {
     const engine = fakeEngine();
     const f = createLogsFollower(engine.api);
@@ -85,7 +111,10 @@ describe('the logs follower', () => {
     engine.write('c', 'd'); // written while the socket was down: no batch came
     engine.reconnect();
     await flush();
-    expect(engine.calls.at(-1)).toEqual({ name: 'logs.subscribe', args: { id: 's1', afterSeq: 2 } });
+    expect(engine.calls.at(-1)).toEqual({
+      name: 'logs.subscribe',
+      args: { id: 's1', afterSeq: 2, run: 'run-1' },
+    });
     expect(texts(f)).toEqual(['a', 'b', 'c', 'd']);
   });
 

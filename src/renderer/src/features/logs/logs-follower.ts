@@ -43,6 +43,8 @@ export function createLogsFollower(api: Pick<Api, 'call' | 'on' | 'onReconnect'>
   const store = createStore<LogsState>(() => initial(undefined));
   /** The server this window follows now; a reconnect resubscribes only for it. */
   let watching: string | undefined;
+  /** The numbering `lastSeq` belongs to (from the last snapshot). */
+  let run: string | undefined;
 
   const appendBatch = (serverId: string, entries: readonly StderrEntry[], skipped: number) => {
     const s = store.getState();
@@ -58,9 +60,13 @@ export function createLogsFollower(api: Pick<Api, 'call' | 'on' | 'onReconnect'>
 
   const watch = async (serverId: string, restart: boolean) => {
     watching = serverId;
-    if (store.getState().serverId !== serverId) store.setState(initial(serverId));
+    if (store.getState().serverId !== serverId) {
+      store.setState(initial(serverId));
+      run = undefined;
+    }
     const afterSeq = restart ? 0 : store.getState().lastSeq;
-    const result = await api.call('logs.subscribe', { id: serverId, afterSeq });
+    const resume = !restart && run !== undefined ? { run } : {};
+    const result = await api.call('logs.subscribe', { id: serverId, afterSeq, ...resume });
     const s = store.getState();
     if (s.serverId !== serverId) return;
     if (!result.ok) {
@@ -68,7 +74,10 @@ export function createLogsFollower(api: Pick<Api, 'call' | 'on' | 'onReconnect'>
       store.setState({ notRunning, unavailable: notRunning ? undefined : result.error.message });
       return;
     }
-    const items = restart ? unseenEntries(s.lines, result.value.items) : result.value.items;
+    // Another run (Patchbay restarted while the page stayed open) numbers from 1 again.
+    const renumbered = restart || (run !== undefined && result.value.run !== run);
+    run = result.value.run;
+    const items = renumbered ? unseenEntries(s.lines, result.value.items) : result.value.items;
     store.setState({
       ...appendLines(s, items),
       lastSeq: result.value.lastSeq,
