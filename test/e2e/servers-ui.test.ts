@@ -1,4 +1,7 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,9 +46,26 @@ describe('servers in the browser (patchbay serve)', () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
+    // A home of its own, with a Cursor config to import from: never this machine's files.
+    const home = mkdtempSync(join(tmpdir(), 'patchbay-home-'));
+    mkdirSync(join(home, '.cursor'));
+    writeFileSync(
+      join(home, '.cursor/mcp.json'),
+      JSON.stringify({
+        mcpServers: {
+          // A flag of its own: the same command as a server already added would be skipped as existing.
+          'from-cursor': { command: process.execPath, args: [FIXTURE, '--noise-on-start'] },
+          'remote-one': { url: 'https://mcp.example/mcp' },
+        },
+      }),
+    );
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
+    for (const k of ['USERPROFILE', 'XDG_CONFIG_HOME', 'APPDATA', 'CODEX_HOME', 'CLINE_DATA_DIR'])
+      delete env[k];
     const started = await startCli(
       ['serve', '--data-dir', tempDataDir(), '--port', '0'],
       /Patchbay UI: (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/,
+      { env },
     );
     cli = started;
     uiUrl = started.match[1]!;
@@ -275,17 +295,18 @@ describe('servers in the browser (patchbay serve)', () => {
     await eventually(() => header().textContent()).toBe('crashy');
   });
 
-  it('opens the import of installed clients, which reports what it found', async () => {
+  it('imports what the installed clients have, and says what it skipped', async () => {
     await page.getByRole('button', { name: '+ Add server' }).click();
     await addDialog().getByRole('button', { name: 'Import from installed clients' }).click();
     const dialog = page.getByRole('dialog', { name: 'Import from installed clients' });
     await dialog.waitFor();
-    // Whatever this machine's clients hold: the scan ends in a list or in "nothing to import".
-    await eventually(async () =>
-      /Import \d+ servers?|No stdio servers to import/.test(await textOf(dialog)),
-    ).toBe(true);
-    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.getByText('from-cursor').waitFor();
+    expect(await dialog.getByRole('checkbox', { name: /from-cursor/ }).isChecked()).toBe(true);
+    await dialog.getByText('Skipped 1').click();
+    expect(await textOf(dialog)).toMatch(/remote-one.*remote/s);
+    await dialog.getByRole('button', { name: 'Import 1 server' }).click();
     await dialog.waitFor({ state: 'hidden' });
+    await sidebarRow('from-cursor').waitFor();
   });
 
   it('logged no page or console errors', () => {
