@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -9,6 +8,7 @@ import { joinCommandLine } from '../../src/shared/command-line';
 import { launchChromium } from '../support/chromium';
 import { type RunningCli, startCli, tempDataDir } from '../support/cli-process';
 import { FIXTURE } from '../support/engine-client';
+import { tempHome } from '../support/temp-home';
 import { repoRoot } from '../support/paths';
 
 // Issue 8's "done when", as a user does it: add a server through the form, start it, copy
@@ -31,10 +31,7 @@ describe('the main flow in the browser (patchbay serve)', () => {
 
   beforeAll(async () => {
     // Its own HOME: the Connect tab's status reads client config files, never this machine's.
-    const home = mkdtempSync(join(tmpdir(), 'patchbay-home-'));
-    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
-    for (const k of ['USERPROFILE', 'XDG_CONFIG_HOME', 'APPDATA', 'CODEX_HOME', 'CLINE_DATA_DIR'])
-      delete env[k];
+    const { env } = tempHome();
     cli = await startCli(
       ['serve', '--data-dir', tempDataDir(), '--port', '0'],
       /Patchbay UI: (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/,

@@ -1,6 +1,5 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
@@ -9,6 +8,7 @@ import { joinCommandLine } from '../../src/shared/command-line';
 import { launchChromium } from '../support/chromium';
 import { type RunningCli, startCli, tempDataDir } from '../support/cli-process';
 import { FIXTURE } from '../support/engine-client';
+import { tempHome } from '../support/temp-home';
 
 /** A port nothing listens on now. */
 async function freePort(): Promise<number> {
@@ -47,7 +47,7 @@ describe('servers in the browser (patchbay serve)', () => {
 
   beforeAll(async () => {
     // A home of its own, with a Cursor config to import from: never this machine's files.
-    const home = mkdtempSync(join(tmpdir(), 'patchbay-home-'));
+    const { home, env } = tempHome();
     mkdirSync(join(home, '.cursor'));
     writeFileSync(
       join(home, '.cursor/mcp.json'),
@@ -59,9 +59,6 @@ describe('servers in the browser (patchbay serve)', () => {
         },
       }),
     );
-    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
-    for (const k of ['USERPROFILE', 'XDG_CONFIG_HOME', 'APPDATA', 'CODEX_HOME', 'CLINE_DATA_DIR'])
-      delete env[k];
     const started = await startCli(
       ['serve', '--data-dir', tempDataDir(), '--port', '0'],
       /Patchbay UI: (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/,

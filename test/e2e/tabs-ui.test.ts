@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -9,27 +8,7 @@ import { ServerManager } from '../../src/main/core/manager/server-manager';
 import { launchChromium } from '../support/chromium';
 import { type RunningCli, startCli, tempDataDir } from '../support/cli-process';
 import { FIXTURE } from '../support/engine-client';
-
-/**
- * Where `patchbay serve` and Chromium look for client config files: HOME, plus the variables
- * that can move them elsewhere. Pointed at a temp dir so this machine's own ~/.cursor etc.
- * are never read or written.
- */
-const HOME_VARS = ['HOME', 'USERPROFILE', 'XDG_CONFIG_HOME', 'APPDATA', 'CODEX_HOME', 'CLINE_DATA_DIR'];
-
-async function withHome<T>(home: string, run: () => Promise<T>): Promise<T> {
-  const saved = HOME_VARS.map((k) => [k, process.env[k]] as const);
-  for (const k of HOME_VARS) delete process.env[k];
-  process.env['HOME'] = home;
-  try {
-    return await run(); // children copy the env when spawned
-  } finally {
-    for (const [k, v] of saved) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
-}
+import { tempHome } from '../support/temp-home';
 
 describe('Logs, Sessions, Connect and Settings in the browser (patchbay serve)', () => {
   let home: string;
@@ -41,16 +20,17 @@ describe('Logs, Sessions, Connect and Settings in the browser (patchbay serve)',
   const problems: string[] = [];
 
   beforeAll(async () => {
-    home = mkdtempSync(join(tmpdir(), 'patchbay-home-'));
+    const isolated = tempHome();
+    home = isolated.home;
     const dataDir = tempDataDir();
     const m = ServerManager.open({ dataDir, home });
     const s = await m.create({ name: 'tabs', command: process.execPath, args: [FIXTURE] });
     await m.start(s.id);
     await m.shutdown(); // left running: `serve` restores it
-    await withHome(home, async () => {
-      cli = await startCli(['serve', '--data-dir', dataDir, '--port', '0'], /tabs: (http:\/\/\S+)/);
-      browser = await launchChromium();
+    cli = await startCli(['serve', '--data-dir', dataDir, '--port', '0'], /tabs: (http:\/\/\S+)/, {
+      env: isolated.env,
     });
+    browser = await launchChromium();
     uiUrl = /Patchbay UI: (\S+)/.exec(cli.output())![1]!;
     mcpUrl = cli.match[1]!;
     const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
