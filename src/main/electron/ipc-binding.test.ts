@@ -24,6 +24,7 @@ class FakeIpcMain implements IpcMainLike {
 class FakeWebContents implements WebContentsLike {
   sent: { channel: string; args: unknown[] }[] = [];
   private destroyed: (() => void)[] = [];
+  private loading: (() => void)[] = [];
   constructor(readonly id: number) {}
   send(channel: string, ...args: unknown[]): void {
     this.sent.push({ channel, args });
@@ -31,8 +32,14 @@ class FakeWebContents implements WebContentsLike {
   once(_event: 'destroyed', listener: () => void): void {
     this.destroyed.push(listener);
   }
+  on(_event: 'did-start-loading', listener: () => void): void {
+    this.loading.push(listener);
+  }
   destroy(): void {
     for (const l of this.destroyed) l();
+  }
+  reload(): void {
+    for (const l of this.loading) l();
   }
 }
 
@@ -88,7 +95,16 @@ describe('the Electron IPC binding', () => {
       name: 'x',
       command: 'node',
     });
-    const before = win.sent.length;
+    // A reload ends the old page's connection; the new page's first call opens another.
+    win.reload();
+    let before = win.sent.length;
+    await manager.create({ name: 'after reload', command: 'node' });
+    expect(win.sent.length).toBe(before);
+    await ipc.invoke(win, 'file:///app/renderer/index.html', 'servers.list', undefined);
+    await manager.create({ name: 'seen again', command: 'node' });
+    expect(win.sent.length).toBeGreaterThan(before);
+
+    before = win.sent.length;
     win.destroy();
     await manager.create({ name: 'after close', command: 'node' });
     expect(win.sent.length).toBe(before); // its connection is gone: no more pushes

@@ -6,6 +6,8 @@ export interface WebContentsLike {
   readonly id: number;
   send(channel: string, ...args: unknown[]): void;
   once(event: 'destroyed', listener: () => void): unknown;
+  /** A reload (or a crash and reload) starts a new page: the old page's streams must end. */
+  on(event: 'did-start-loading', listener: () => void): unknown;
 }
 export interface IpcEventLike {
   readonly sender: WebContentsLike;
@@ -18,8 +20,8 @@ export interface IpcMainLike {
 
 /**
  * The contract over Electron IPC: one `invoke` channel for every command, one channel for
- * every event, both named in the contract. Each window gets its own connection (its own
- * subscriptions), closed with the window. Only frames showing our renderer may call.
+ * every event, both named in the contract. Each page gets its own connection (its own
+ * subscriptions), closed when the window closes or the page reloads. Only frames showing our renderer may call.
  */
 export function bindIpc(ipcMain: IpcMainLike, hub: ApiHub, isTrusted: (url: string) => boolean): () => void {
   const connections = new Map<number, ApiConnection>();
@@ -29,10 +31,12 @@ export function bindIpc(ipcMain: IpcMainLike, hub: ApiHub, isTrusted: (url: stri
     if (!conn) {
       conn = hub.connect((name, payload) => contents.send(IPC.event, name, payload));
       connections.set(contents.id, conn);
-      contents.once('destroyed', () => {
+      const end = () => {
         connections.get(contents.id)?.close();
         connections.delete(contents.id);
-      });
+      };
+      contents.once('destroyed', end);
+      contents.on('did-start-loading', end);
     }
     return conn;
   };

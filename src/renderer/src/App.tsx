@@ -34,7 +34,8 @@ export function App() {
       <main className="app-main">
         {loadError && !loaded ? (
           <p className="error" role="alert">
-            {loadError}
+            {loadError} — Patchbay retries when the connection comes back.{' '}
+            <button onClick={() => void loadServers()}>Retry now</button>
           </p>
         ) : !loaded ? null : servers.length === 0 ? (
           <EmptyServers />

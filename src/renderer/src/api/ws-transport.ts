@@ -22,16 +22,20 @@ export function webSocketTransport(
   let nextId = 1;
   let socket: WebSocket | undefined;
   let delay = 250;
-  let everOpened = false;
+  let needsResync = false;
 
   const connect = () => {
     const ws = new WebSocket(url);
     socket = ws;
+    let opened = false;
     ws.onopen = () => {
+      opened = true;
       delay = 250;
       for (const m of queue.splice(0)) ws.send(m);
-      if (everOpened) for (const l of reconnectListeners) l();
-      everOpened = true;
+      // Resync after any drop, and after calls failed before the first open (a load that
+      // failed must run again): the stores reload and resubscribe from their last seq.
+      if (needsResync) for (const l of reconnectListeners) l();
+      needsResync = false;
     };
     ws.onmessage = (e: MessageEvent<string>) => {
       const msg = JSON.parse(e.data) as WsServerMessage;
@@ -43,6 +47,9 @@ export function webSocketTransport(
       }
     };
     ws.onclose = () => {
+      // A call that failed here must not run later: its queued message goes too.
+      queue.length = 0;
+      if (opened || pending.size > 0) needsResync = true;
       for (const [id, resolve] of pending) {
         resolve({ ok: false, error: { code: 'disconnected', message: 'Lost the connection to Patchbay' } });
         pending.delete(id);

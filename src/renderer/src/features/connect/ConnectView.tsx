@@ -1,5 +1,5 @@
 import type { ClientSnippet, ClientStatus, ConnectClientId } from '@shared/connect';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { api } from '../../api/api';
 import { Tabs } from '../../ui/Tabs';
@@ -20,8 +20,12 @@ export function ConnectView({ serverId }: { serverId: string }) {
   const [statusError, setStatusError] = useState<string>();
   const [selected, setSelected] = useState<ConnectClientId>();
 
+  // Only the newest answer counts: a check started before a config change is out of date.
+  const latest = useRef(0);
   const loadStatuses = useCallback(async () => {
+    const mine = ++latest.current;
     const result = await api.call('connect.status', { id: serverId });
+    if (mine !== latest.current) return;
     if (result.ok) setStatuses(result.value);
     setStatusError(
       result.ok ? undefined : `Could not read the clients’ config files: ${result.error.message}`,

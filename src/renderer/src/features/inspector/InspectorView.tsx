@@ -3,7 +3,7 @@ import { useStore } from 'zustand';
 import { serversStore } from '../servers/servers-store';
 import { FrameDetail } from './FrameDetail';
 import { FrameList, type FrameListHandle } from './FrameList';
-import { frameIndex, framesStore, watchFrames } from './frames-store';
+import { frameIndex, framesStore, releaseFrames, watchFrames } from './frames-store';
 import { InspectorToolbar } from './InspectorToolbar';
 import { clearFilter, inspectorStore, setQuickFilter, syncEpoch } from './inspector-store';
 import { useInspectorKeys } from './use-inspector-keys';
@@ -29,6 +29,8 @@ export function InspectorView({ serverId, running }: { serverId: string; running
   }, [serverId]);
   useEffect(() => {
     if (running) void watchFrames(serverId);
+    // A stopped server keeps its last frames on view; another server's stream is let go.
+    else if (framesStore.getState().serverId !== serverId) releaseFrames();
   }, [serverId, running]);
   useEffect(() => syncEpoch(epoch), [epoch]);
 

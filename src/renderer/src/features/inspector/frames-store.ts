@@ -102,6 +102,8 @@ export async function watchFrames(serverId: string, options: { fresh?: boolean }
   const waiting = queued;
   queued = undefined;
   if (!result.ok) {
+    // Stopped meanwhile (e.g. a reconnect after the server was stopped): nothing to follow.
+    if (result.error.code === 'not_running') return;
     framesStore.setState({ error: `Could not follow the frames: ${result.error.message}` });
     return;
   }
@@ -115,6 +117,20 @@ export async function watchFrames(serverId: string, options: { fresh?: boolean }
   apply({ serverId, frames: result.value.items, skipped: 0 });
   for (const b of waiting) apply(b);
   if (framesStore.getState().error) framesStore.setState({ error: undefined });
+}
+
+/** Stops following whatever server the view holds and empties it (another, stopped server is shown). */
+export function releaseFrames(): void {
+  const held = framesStore.getState().serverId;
+  if (held === undefined) return;
+  void api.call('frames.unsubscribe', { id: held });
+  ++generation; // an answer still on its way is for the released server
+  queued = undefined;
+  frameIndex.reset();
+  run = undefined;
+  skippedUnpublished = 0;
+  framesStore.setState((s) => ({ serverId: undefined, skipped: 0, error: undefined, epoch: s.epoch + 1 }));
+  publish();
 }
 
 /** Forgets the frames in the engine and here; `lastSeq` stays, since the engine keeps numbering. */

@@ -35,7 +35,8 @@ export function useInspectorKeys(
         e.preventDefault();
         filter.current?.focus();
         filter.current?.select();
-      } else if (e.key === ' ' && (inList || !claimsKeys(active))) {
+      } else if (e.key === ' ' && (inList || (!claimsKeys(active) && !active?.closest('.frame-detail')))) {
+        // (The raw and JSON panes keep space for scrolling.)
         e.preventDefault();
         togglePause();
       } else if (e.key === 'Escape' && inspectorStore.getState().detailOpen) {

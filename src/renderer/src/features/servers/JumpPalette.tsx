@@ -14,7 +14,11 @@ export function JumpPalette() {
   const open = useStore(dialogsStore, (s) => s.open.kind === 'jump');
   useEffect(() => {
     const onKey = (e: globalThis.KeyboardEvent) => {
-      if (e.key.toLowerCase() !== 'k' || e.altKey || e.shiftKey || !(e.metaKey || e.ctrlKey)) return;
+      // ⌘K on macOS (Ctrl-K there is a text field's "delete to end of line"), Ctrl-K elsewhere.
+      const chord = isMac ? e.metaKey && !e.ctrlKey : e.ctrlKey && !e.metaKey;
+      if (e.key.toLowerCase() !== 'k' || e.altKey || e.shiftKey || !chord) return;
+      // Never over another open dialog: it would close it and lose what was typed there.
+      if (document.querySelector('dialog[open]') && dialogsStore.getState().open.kind !== 'jump') return;
       e.preventDefault();
       openJump();
     };

@@ -50,14 +50,21 @@ export function PastePanel({
   const addAll = async (servers: PastedServer[]) => {
     setAdding(true);
     const failed: Record<number, string> = {};
+    const left: PastedServer[] = [];
     let added = 0;
     // One after another: names are checked against the servers added just before.
-    for (const [i, s] of servers.entries()) {
+    for (const s of servers) {
       const r = await createServer(toServerInput(formFromPasted(s)).input);
       if (r.ok) added++;
-      else failed[i] = r.error.fields?.map((f) => `${f.field}: ${f.message}`).join('; ') || r.error.message;
+      else {
+        failed[left.length] =
+          r.error.fields?.map((f) => `${f.field}: ${f.message}`).join('; ') || r.error.message;
+        left.push(s);
+      }
     }
     setAdding(false);
+    // Only what failed stays listed: a second "Add all" must not add the others twice.
+    if (result && added > 0) setResult({ ...result, servers: left });
     setFailures(failed);
     if (added > 0) toast(`Added ${added} server${added === 1 ? '' : 's'}`);
     if (Object.keys(failed).length === 0) onAddedAll();

@@ -36,7 +36,19 @@ export function useSessionData(serverId: string): SessionData {
 
   useEffect(() => {
     let closed = false;
+    let inFlight = false;
     const refresh = async () => {
+      // One poll at a time, and none while the window is hidden (e.g. in the tray) — else
+      // calls pile up behind a slow or lost connection.
+      if (inFlight || document.hidden) return;
+      inFlight = true;
+      try {
+        await poll();
+      } finally {
+        inFlight = false;
+      }
+    };
+    const poll = async () => {
       const [status, frames] = await Promise.all([
         api.call('servers.status', { id: serverId }),
         api.call('frames.query', {

@@ -1,0 +1,77 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { webSocketTransport } from './ws-transport';
+
+/** A socket that opens, fails and closes when the test says. */
+class FakeSocket {
+  static OPEN = 1;
+  static all: FakeSocket[] = [];
+  readyState = 0;
+  sent: string[] = [];
+  onopen: (() => void) | null = null;
+  onclose: (() => void) | null = null;
+  onmessage: ((e: { data: string }) => void) | null = null;
+  constructor(readonly url: string) {
+    FakeSocket.all.push(this);
+  }
+  send(text: string): void {
+    this.sent.push(text);
+  }
+  open(): void {
+    this.readyState = FakeSocket.OPEN;
+    this.onopen?.();
+  }
+  close(): void {
+    this.readyState = 3;
+    this.onclose?.();
+  }
+}
+
+const real = globalThis.WebSocket;
+beforeEach(() => {
+  FakeSocket.all = [];
+  vi.useFakeTimers();
+  globalThis.WebSocket = FakeSocket as unknown as typeof WebSocket;
+});
+afterEach(() => {
+  vi.useRealTimers();
+  globalThis.WebSocket = real;
+});
+
+describe('the WebSocket transport', () => {
+  it('fails a call made while the link is down, and never sends it later', async () => {
+    const t = webSocketTransport('ws://x/api');
+    const call = t.call('servers.delete', { id: 'a' });
+    FakeSocket.all[0]!.close(); // the first attempt fails
+    expect(await call).toMatchObject({ ok: false, error: { code: 'disconnected' } });
+    await vi.advanceTimersByTimeAsync(300);
+    FakeSocket.all[1]!.open();
+    expect(FakeSocket.all[1]!.sent).toEqual([]); // the delete the user was told failed does not run
+  });
+
+  it('resyncs after a drop, and after calls failed before the first open', async () => {
+    const t = webSocketTransport('ws://x/api');
+    const resyncs = vi.fn();
+    t.onReconnect(resyncs);
+    void t.call('servers.list', undefined);
+    FakeSocket.all[0]!.close();
+    await vi.advanceTimersByTimeAsync(300);
+    FakeSocket.all[1]!.open();
+    expect(resyncs).toHaveBeenCalledTimes(1); // the failed first load runs again
+    FakeSocket.all[1]!.close();
+    await vi.advanceTimersByTimeAsync(600);
+    FakeSocket.all[2]!.open();
+    expect(resyncs).toHaveBeenCalledTimes(2);
+  });
+
+  it('sends calls queued before the first open once it opens, without a resync', () => {
+    const t = webSocketTransport('ws://x/api');
+    const resyncs = vi.fn();
+    t.onReconnect(resyncs);
+    void t.call('servers.list', undefined);
+    FakeSocket.all[0]!.open();
+    expect(FakeSocket.all[0]!.sent.map((m) => (JSON.parse(m) as { name: string }).name)).toEqual([
+      'servers.list',
+    ]);
+    expect(resyncs).not.toHaveBeenCalled();
+  });
+});
