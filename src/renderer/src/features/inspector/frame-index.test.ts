@@ -58,6 +58,19 @@ describe('FrameIndex', () => {
     expect(index.dropped).toBe(23);
   });
 
+  it('holds up to twice the cap while paused, so the rows on screen stay; resuming trims back', () => {
+    const index = new FrameIndex(4);
+    index.append([frame(1), frame(2), frame(3), frame(4)]);
+    index.hold(true);
+    index.append([frame(5), frame(6), frame(7), frame(8)]);
+    expect(seqs(index)[0]).toBe(1); // nothing dropped from under a paused view
+    index.append([frame(9)]);
+    expect(seqs(index)).toEqual([2, 3, 4, 5, 6, 7, 8, 9]); // bounded all the same
+    index.hold(false);
+    expect(seqs(index)).toEqual([6, 7, 8, 9]);
+    expect(index.dropped).toBe(5);
+  });
+
   it('finds view positions by seq (what a paused list shows)', () => {
     const index = new FrameIndex();
     index.setFilter((f) => f.seq % 10 !== 5);

@@ -27,6 +27,11 @@ export class FrameIndex {
   dropped = 0;
   /** Bumps on every change; the UI re-renders on it. */
   version = 0;
+  /**
+   * While the list is paused the cap doubles, so the rows on screen stay put for another
+   * cap's worth of frames (UI.md: pause keeps the view still); resuming trims back.
+   */
+  private holding = false;
 
   constructor(readonly cap = DEFAULT_FRAME_CAP) {}
 
@@ -51,9 +56,19 @@ export class FrameIndex {
       if (this.predicate(f)) this.view.push(pos);
       added++;
     }
-    if (this.items.length > this.cap) this.dropOldest(this.items.length - this.cap);
+    const limit = this.holding ? this.cap * 2 : this.cap;
+    if (this.items.length > limit) this.dropOldest(this.items.length - limit);
     if (added > 0) this.version++;
     return added;
+  }
+
+  /** Pausing holds up to twice the cap; resuming drops back to the cap, oldest first. */
+  hold(paused: boolean): void {
+    this.holding = paused;
+    if (!paused && this.items.length > this.cap) {
+      this.dropOldest(this.items.length - this.cap);
+      this.version++;
+    }
   }
 
   /** Rebuilds the view with a new filter: one pass over what is held. */

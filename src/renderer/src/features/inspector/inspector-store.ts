@@ -69,6 +69,7 @@ export function clearFilter(): void {
 /** Paused: the list stands still and counts what arrives; resumed: back to the live tail. */
 export function togglePause(): void {
   const s = inspectorStore.getState();
+  frameIndex.hold(!s.paused);
   inspectorStore.setState(s.paused ? { paused: false } : { paused: true, pausedAtSeq: frameIndex.lastSeq });
 }
 
@@ -82,6 +83,7 @@ export function closeDetail(): void {
 
 /** Another server, or a cleared list: nothing selected, nothing paused; the filter stays. */
 export function resetView(): void {
+  frameIndex.hold(false);
   inspectorStore.setState({ paused: false, pausedAtSeq: 0, selectedSeq: undefined, detailOpen: false });
 }
 
