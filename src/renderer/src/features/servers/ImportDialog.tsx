@@ -7,6 +7,7 @@ import { toast } from '../../ui/toast';
 import { closeDialog, dialogsStore } from './dialogs-store';
 import { Warnings } from './PastePanel';
 import { adoptMany } from './servers-store';
+import { shownCommand } from './shown-command';
 
 const CLIENT_NAMES: Record<ImportSource['client'], string> = {
   'claude-desktop': 'Claude Desktop',
@@ -96,7 +97,7 @@ function ImportBody() {
                 <label className="check">
                   <input type="checkbox" checked={chosen.has(i)} onChange={() => toggle(i)} />
                   <strong>{s.name}</strong>
-                  <code className="muted">{[s.command, ...s.args].join(' ')}</code>
+                  <code className="muted">{shownCommand(s.command, s.args)}</code>
                 </label>
                 <div className="muted source">{sourceText(s.source)}</div>
                 <Warnings items={s.warnings} />

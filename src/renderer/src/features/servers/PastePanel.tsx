@@ -4,6 +4,7 @@ import { api } from '../../api/api';
 import { toast } from '../../ui/toast';
 import { formFromPasted, toServerInput } from './server-form-model';
 import { createServer } from './servers-store';
+import { shownCommand } from './shown-command';
 
 /**
  * "Paste a client config": a config file, one entry, or a command line. One server fills
@@ -113,8 +114,7 @@ export function PastePanel({
               <li key={i} className="found-item">
                 <div className="row-between">
                   <span>
-                    <strong>{s.name}</strong>{' '}
-                    <code className="muted">{[s.command, ...s.args].join(' ')}</code>
+                    <strong>{s.name}</strong> <code className="muted">{shownCommand(s.command, s.args)}</code>
                   </span>
                   <button type="button" aria-label={`Use ${s.name}`} onClick={() => onUse(s)}>
                     Use
