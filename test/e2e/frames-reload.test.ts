@@ -2,26 +2,18 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ServerManager } from '../../src/main/core/manager/server-manager';
 import { launchChromium } from '../support/chromium';
-import { type RunningCli, startCli, tempDataDir } from '../support/cli-process';
-import { FIXTURE } from '../support/engine-client';
+import type { RunningCli } from '../support/cli-process';
+import { serveWithServer } from '../support/serve-with-server';
 
 describe('the frame list in the browser (patchbay serve)', () => {
-  let cli: RunningCli & { match: RegExpMatchArray };
+  let cli: RunningCli;
   let uiUrl: string;
   let mcpUrl: string;
   let browser: Browser;
 
   beforeAll(async () => {
-    const dataDir = tempDataDir();
-    const m = ServerManager.open({ dataDir });
-    const s = await m.create({ name: 'live', command: process.execPath, args: [FIXTURE] });
-    await m.start(s.id);
-    await m.shutdown(); // left running: `serve` restores it
-    cli = await startCli(['serve', '--data-dir', dataDir, '--port', '0'], /live: (http:\/\/\S+)/);
-    uiUrl = /Patchbay UI: (\S+)/.exec(cli.output())![1]!;
-    mcpUrl = cli.match[1]!;
+    ({ cli, uiUrl, mcpUrl } = await serveWithServer('live'));
     browser = await launchChromium();
   });
   afterAll(async () => {

@@ -5,10 +5,9 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ServerManager } from '../../src/main/core/manager/server-manager';
 import { launchChromium } from '../support/chromium';
-import { type RunningCli, startCli, tempDataDir } from '../support/cli-process';
-import { FIXTURE } from '../support/engine-client';
+import type { RunningCli } from '../support/cli-process';
+import { serveWithServer } from '../support/serve-with-server';
 
 /** The cells of the rows in the DOM, in order (a string: this tsconfig has no DOM types). */
 const ROWS = `Array.from(document.querySelectorAll('[role=grid][aria-label=Frames] [data-seq]'))
@@ -17,7 +16,7 @@ const ROWS = `Array.from(document.querySelectorAll('[role=grid][aria-label=Frame
 type Cells = [string, string, string, string, string, string, string, string, string];
 
 describe('the inspector in the browser (patchbay serve)', () => {
-  let cli: RunningCli & { match: RegExpMatchArray };
+  let cli: RunningCli;
   let uiUrl: string;
   let mcpUrl: string;
   let browser: Browser;
@@ -26,14 +25,7 @@ describe('the inspector in the browser (patchbay serve)', () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    const dataDir = tempDataDir();
-    const m = ServerManager.open({ dataDir });
-    const s = await m.create({ name: 'inspected', command: process.execPath, args: [FIXTURE] });
-    await m.start(s.id);
-    await m.shutdown(); // left running: `serve` restores it
-    cli = await startCli(['serve', '--data-dir', dataDir, '--port', '0'], /inspected: (http:\/\/\S+)/);
-    uiUrl = /Patchbay UI: (\S+)/.exec(cli.output())![1]!;
-    mcpUrl = cli.match[1]!;
+    ({ cli, uiUrl, mcpUrl } = await serveWithServer('inspected'));
     browser = await launchChromium();
     page = await browser.newPage({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
     await page

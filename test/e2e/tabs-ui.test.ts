@@ -4,15 +4,14 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ServerManager } from '../../src/main/core/manager/server-manager';
 import { launchChromium } from '../support/chromium';
-import { type RunningCli, startCli, tempDataDir } from '../support/cli-process';
-import { FIXTURE } from '../support/engine-client';
+import type { RunningCli } from '../support/cli-process';
+import { serveWithServer } from '../support/serve-with-server';
 import { tempHome } from '../support/temp-home';
 
 describe('Logs, Sessions, Connect and Settings in the browser (patchbay serve)', () => {
   let home: string;
-  let cli: RunningCli & { match: RegExpMatchArray };
+  let cli: RunningCli;
   let uiUrl: string;
   let mcpUrl: string;
   let browser: Browser;
@@ -22,17 +21,8 @@ describe('Logs, Sessions, Connect and Settings in the browser (patchbay serve)',
   beforeAll(async () => {
     const isolated = tempHome();
     home = isolated.home;
-    const dataDir = tempDataDir();
-    const m = ServerManager.open({ dataDir, home });
-    const s = await m.create({ name: 'tabs', command: process.execPath, args: [FIXTURE] });
-    await m.start(s.id);
-    await m.shutdown(); // left running: `serve` restores it
-    cli = await startCli(['serve', '--data-dir', dataDir, '--port', '0'], /tabs: (http:\/\/\S+)/, {
-      env: isolated.env,
-    });
+    ({ cli, uiUrl, mcpUrl } = await serveWithServer('tabs', { home, env: isolated.env }));
     browser = await launchChromium();
-    uiUrl = /Patchbay UI: (\S+)/.exec(cli.output())![1]!;
-    mcpUrl = cli.match[1]!;
     const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
     page = await context.newPage();
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));

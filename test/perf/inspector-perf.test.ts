@@ -1,10 +1,9 @@
 import { cpus, loadavg } from 'node:os';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ServerManager } from '../../src/main/core/manager/server-manager';
 import { launchChromium } from '../support/chromium';
-import { type RunningCli, startCli, tempDataDir } from '../support/cli-process';
-import { FIXTURE } from '../support/engine-client';
+import type { RunningCli } from '../support/cli-process';
+import { serveWithServer } from '../support/serve-with-server';
 
 /** 5,000 notifications/s, each crossing two legs (← stdout, ⇠ SSE): 10,000 frames/s. */
 const NOTIFICATIONS_PER_S = 5_000;
@@ -128,20 +127,13 @@ const numberIn = (text: string | null) => Number((/[\d,]+/.exec(text ?? '')?.[0]
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('the inspector under a flood (patchbay serve)', () => {
-  let cli: RunningCli & { match: RegExpMatchArray };
+  let cli: RunningCli;
   let uiUrl: string;
   let mcpUrl: string;
   let browser: Browser;
 
   beforeAll(async () => {
-    const dataDir = tempDataDir();
-    const m = ServerManager.open({ dataDir });
-    const s = await m.create({ name: 'flooded', command: process.execPath, args: [FIXTURE] });
-    await m.start(s.id);
-    await m.shutdown(); // left running: `serve` restores it
-    cli = await startCli(['serve', '--data-dir', dataDir, '--port', '0'], /flooded: (http:\/\/\S+)/);
-    uiUrl = /Patchbay UI: (\S+)/.exec(cli.output())![1]!;
-    mcpUrl = cli.match[1]!;
+    ({ cli, uiUrl, mcpUrl } = await serveWithServer('flooded'));
     browser = await launchChromium();
   });
   afterAll(async () => {
