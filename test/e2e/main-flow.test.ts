@@ -119,9 +119,13 @@ describe('the main flow in the browser (patchbay serve)', () => {
     await page.getByLabel('Filter frames').fill('');
     await shoot('inspector');
 
+    // Some stderr for the Logs picture, at three levels.
+    for (const text of ['INFO cache warmed', 'WARN slow upstream, retrying', 'ERROR upstream timed out'])
+      await client.callTool({ name: 'stderr', arguments: { lines: 2, text } });
     for (const tab of ['Logs', 'Sessions', 'Connect', 'Settings'] as const) {
       await page.getByRole('tab', { name: tab }).click();
       if (tab === 'Sessions') await page.getByText('main-flow').first().waitFor();
+      if (tab === 'Logs') await page.getByText('ERROR upstream timed out 2').waitFor();
       await shoot(tab.toLowerCase());
     }
     await page.getByRole('tab', { name: 'Inspector' }).click();
