@@ -71,7 +71,16 @@ describe('the main flow in the browser (patchbay serve)', () => {
 
     await page.getByRole('button', { name: 'Add server', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: 'Add server' });
-    await dialog.getByLabel('Name', { exact: true }).fill('everything-echo');
+    const name = dialog.getByLabel('Name', { exact: true });
+    // It opens with the cursor in Name (a frame later): type once it is there.
+    await expect
+      .poll(() =>
+        name.evaluate(
+          (el: { ownerDocument: { activeElement: unknown } }) => el === el.ownerDocument.activeElement,
+        ),
+      )
+      .toBe(true);
+    await name.fill('everything-echo');
     await dialog.getByLabel('Command', { exact: true }).fill(joinCommandLine([process.execPath, FIXTURE]));
     await shoot('add-server');
     await dialog.getByRole('button', { name: 'Add server', exact: true }).click();

@@ -103,6 +103,7 @@ describe('servers in the browser (patchbay serve)', () => {
     const dialog = addDialog();
     await dialog.waitFor();
     const name = dialog.getByLabel('Name', { exact: true });
+    await eventually(() => isFocused(name)).toBe(true); // opens with the cursor in Name
     await name.fill('alpha');
     await name.fill('');
     const nameError = dialog.getByText('Give the server a name');
@@ -220,11 +221,15 @@ describe('servers in the browser (patchbay serve)', () => {
     await page.getByRole('button', { name: '+ Add server' }).click();
     const dialog = addDialog();
     const name = dialog.getByLabel('Name', { exact: true });
+    // The dialog puts the cursor in Name a frame after it opens; typing elsewhere before
+    // that would lose the keys to the focus move (as it would for a user).
+    await eventually(() => isFocused(name)).toBe(true);
     await dialog.getByLabel('Command', { exact: true }).fill(fixtureLine('--exit-on-start=3'));
     // A name the engine refuses on save: its message shows under the field.
     await name.fill('ALPHA');
     await dialog.getByRole('button', { name: 'Add server', exact: true }).click();
-    await dialog.getByText('This name is taken').waitFor();
+    // Polled on the dialog's whole text: a failure shows what the user saw instead.
+    await eventually(() => textOf(dialog)).toContain('This name is taken');
     expect(await name.getAttribute('aria-invalid')).toBe('true');
     await name.fill('crashy');
     await dialog.getByText('This name is taken').waitFor({ state: 'detached' });

@@ -7,14 +7,19 @@ export function Dialog({
   onClose,
   children,
   wide,
+  className,
 }: {
   title: string;
   open: boolean;
   onClose: () => void;
   children: ReactNode;
   wide?: boolean;
+  /** Extra class on the <dialog>, for callers that must tell it apart. */
+  className?: string;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const openRef = useRef(open);
+  openRef.current = open;
   const titleId = useId();
   useEffect(() => {
     const d = ref.current;
@@ -25,9 +30,13 @@ export function Dialog({
   return (
     <dialog
       ref={ref}
-      className={`dialog${wide ? ' dialog-wide' : ''}`}
+      className={`dialog${wide ? ' dialog-wide' : ''}${className ? ` ${className}` : ''}`}
       aria-labelledby={titleId}
-      onClose={onClose}
+      onClose={(e) => {
+        // The native close event comes a task after close(): by then the same dialog may have
+        // been opened again (close, then reopen at once), and that stale event must not shut it.
+        if (!e.currentTarget.open && openRef.current) onClose();
+      }}
       onCancel={(e) => {
         e.preventDefault();
         onClose();

@@ -18,7 +18,8 @@ export function JumpPalette() {
       const chord = isMac ? e.metaKey && !e.ctrlKey : e.ctrlKey && !e.metaKey;
       if (e.key.toLowerCase() !== 'k' || e.altKey || e.shiftKey || !chord) return;
       // Never over another open dialog: it would close it and lose what was typed there.
-      if (document.querySelector('dialog[open]') && dialogsStore.getState().open.kind !== 'jump') return;
+      // (The palette's own dialog may still be closing: it does not count.)
+      if (document.querySelector('dialog[open]:not(.jump-dialog)')) return;
       e.preventDefault();
       openJump();
     };
@@ -30,7 +31,7 @@ export function JumpPalette() {
       <button className="jump-button" aria-keyshortcuts={isMac ? 'Meta+K' : 'Control+K'} onClick={openJump}>
         {isMac ? '⌘K' : 'Ctrl-K'} Jump to server…
       </button>
-      <Dialog title="Jump to server" open={open} onClose={() => closeDialog('jump')}>
+      <Dialog title="Jump to server" open={open} onClose={() => closeDialog('jump')} className="jump-dialog">
         <JumpList />
       </Dialog>
     </>

@@ -22,7 +22,7 @@ describe('the UI in a browser (patchbay serve)', () => {
     await cli?.stop();
   });
 
-  it('renders the placeholder with no console errors or CSP violations', async () => {
+  it('renders the empty state with no console errors or CSP violations', async () => {
     const page = await browser.newPage();
     const problems: string[] = [];
     page.on('console', (msg) => {
@@ -32,7 +32,8 @@ describe('the UI in a browser (patchbay serve)', () => {
 
     await page.goto(url);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Patchbay');
-    expect(await page.getByRole('heading', { name: 'No servers yet' }).isVisible()).toBe(true);
+    // The empty state shows once the first load answered (no flash of it before).
+    await page.getByRole('heading', { name: 'No servers yet' }).waitFor();
     expect(await page.getByText('Add a server or import').textContent()).toContain(
       'import the ones your AI clients already use',
     );
