@@ -36,3 +36,15 @@ export interface FrameQuery {
   /** Case-insensitive text anywhere in the raw frame. */
   text?: string;
 }
+
+/** The JSON text a frame carries: an SSE frame's `data:` lines joined, else the raw text itself. */
+export function frameMessageText(raw: string): string {
+  const head = raw.trimStart()[0];
+  if (head === '{' || head === '[') return raw;
+  const data: string[] = [];
+  for (const line of raw.split(/\r?\n/)) {
+    // One optional space after the colon belongs to the field syntax (WHATWG SSE, "data").
+    if (line.startsWith('data:')) data.push(line.slice(line.startsWith('data: ') ? 6 : 5));
+  }
+  return data.length > 0 ? data.join('\n') : raw;
+}

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { JsonRpcMessage } from '../jsonrpc/message';
 import type { Frame, FrameKind, FrameTransport, Leg } from './frame';
+import { frameMessageText } from '@shared/frames';
 import { Redactor } from './redactor';
 
 export interface FrameTapLimits {
@@ -251,16 +252,8 @@ function pairKey(leg: Leg, session: string | undefined, id: string | number, req
 
 /** The JSON-RPC message inside raw text (an SSE frame's data lines, or a plain body). */
 function parseMessage(raw: string): JsonRpcMessage | undefined {
-  let text = raw;
-  if (raw.startsWith('id:') || raw.startsWith('event:') || raw.startsWith('data:')) {
-    text = raw
-      .split('\n')
-      .filter((l) => l.startsWith('data:'))
-      .map((l) => l.replace(/^data: ?/, ''))
-      .join('\n');
-  }
   try {
-    const v = JSON.parse(text) as unknown;
+    const v = JSON.parse(frameMessageText(raw)) as unknown;
     return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as JsonRpcMessage) : undefined;
   } catch {
     return undefined;

@@ -1,13 +1,6 @@
+import { frameMessageText } from '@shared/frames';
 import { describe, expect, it } from 'vitest';
-import {
-  canCurl,
-  formatBytes,
-  formatTime,
-  messageText,
-  parseMessage,
-  toCurl,
-  toNdjsonLines,
-} from './frame-format';
+import { canCurl, formatBytes, formatTime, parseMessage, toCurl, toNdjsonLines } from './frame-format';
 import { frame, toolCall } from './test-frames';
 
 describe('frame formatting', () => {
@@ -20,7 +13,7 @@ describe('frame formatting', () => {
 
   it('reads the JSON out of an SSE frame, a body or a stdio line', () => {
     const sse = 'id: a1f-3\nevent: message\ndata: {"jsonrpc":"2.0","id":1,"result":{}}\n\n';
-    expect(messageText(sse)).toBe('{"jsonrpc":"2.0","id":1,"result":{}}');
+    expect(frameMessageText(sse)).toBe('{"jsonrpc":"2.0","id":1,"result":{}}');
     expect(parseMessage(sse)).toEqual({ jsonrpc: '2.0', id: 1, result: {} });
     expect(parseMessage('{"a":1}\r\n')).toEqual({ a: 1 });
     expect(parseMessage(': keepalive\n\n')).toBeUndefined();

@@ -1,4 +1,4 @@
-import type { Frame, FrameKind, Leg } from '@shared/frames';
+import { type Frame, type FrameKind, type Leg, frameMessageText } from '@shared/frames';
 
 /** The four legs, in wire order, with the arrows UI.md fixes for them. */
 export const LEGS: readonly Leg[] = ['client→proxy', 'proxy→server', 'server→proxy', 'proxy→client'];
@@ -48,21 +48,9 @@ export function formatId(id: Frame['rpcId']): string {
   return typeof id === 'string' ? `#"${id}"` : `#${id}`;
 }
 
-/** The JSON text a frame carries: an SSE frame's `data:` lines joined, else the raw text itself. */
-export function messageText(raw: string): string {
-  const head = raw.trimStart()[0];
-  if (head === '{' || head === '[') return raw;
-  const data: string[] = [];
-  for (const line of raw.split(/\r?\n/)) {
-    // One optional space after the colon belongs to the field syntax (WHATWG SSE, "data").
-    if (line.startsWith('data:')) data.push(line.slice(line.startsWith('data: ') ? 6 : 5));
-  }
-  return data.length > 0 ? data.join('\n') : raw;
-}
-
 /** The parsed message, or undefined for noise, keep-alives and cut-off JSON. */
 export function parseMessage(raw: string): unknown {
-  const text = messageText(raw).trim();
+  const text = frameMessageText(raw).trim();
   if (text === '' || !(text.startsWith('{') || text.startsWith('['))) return undefined;
   try {
     return JSON.parse(text) as unknown;
@@ -101,7 +89,7 @@ export function toCurl(frame: Frame, ctx: CurlContext): string {
   if (frame.sessionId) lines.push(`-H ${shellQuote(`Mcp-Session-Id: ${frame.sessionId}`)}`);
   if (ctx.protocolVersion) lines.push(`-H ${shellQuote(`MCP-Protocol-Version: ${ctx.protocolVersion}`)}`);
   if (ctx.hasToken) lines.push(`-H "Authorization: Bearer $PATCHBAY_TOKEN"`);
-  lines.push(`--data-raw ${shellQuote(messageText(frame.raw))}`);
+  lines.push(`--data-raw ${shellQuote(frameMessageText(frame.raw))}`);
   return lines.join(' \\\n  ');
 }
 
