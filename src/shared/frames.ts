@@ -4,7 +4,19 @@ export type Leg = 'client→proxy' | 'proxy→server' | 'server→proxy' | 'prox
 export type FrameTransport = 'http' | 'sse' | 'stdio';
 
 export type FrameKind =
-  'request' | 'notification' | 'response' | 'error' | 'noise' | 'keepalive' | 'endpoint' | 'priming';
+  | 'request'
+  | 'notification'
+  | 'response'
+  | 'error'
+  | 'noise'
+  | 'keepalive'
+  | 'endpoint'
+  | 'priming'
+  /** An event of Patchbay's own (a process reclaimed, a session revived): text, not a message. */
+  | 'note';
+
+/** Who a frame belongs to: absent = the user's traffic; 'patchbay' = Patchbay's own (probe, revival, replay). */
+export type FrameBy = 'patchbay';
 
 /** One frame on the wire, as the inspector shows it (DESIGN.md "Inspector"). */
 export interface Frame {
@@ -23,6 +35,8 @@ export interface Frame {
   raw: string;
   /** On a response: time since its request crossed the same pair of legs. */
   latencyMs?: number;
+  /** Set on Patchbay's own frames (and the answers to its own requests); absent on the user's. */
+  by?: FrameBy;
 }
 
 /** Filters of the inspector: all optional, all must match. */

@@ -64,4 +64,74 @@ describe('FrameTap', () => {
     tap.record('server→proxy', 'stdio', 's', '{"jsonrpc":"2.0","id":1,"result":{"key":"sk-very-secret"}}');
     expect(tap.since()[0]!.raw).toBe('{"jsonrpc":"2.0","id":1,"result":{"key":"[redacted]"}}');
   });
+
+  it("marks Patchbay's own request and its answer, and leaves the user's traffic unmarked", () => {
+    const tap = new FrameTap('srv');
+    tap.record(
+      'proxy→server',
+      'stdio',
+      undefined,
+      req('patchbay-discover', 'server/discover'),
+      undefined,
+      undefined,
+      {
+        own: true,
+      },
+    );
+    tap.record('client→proxy', 'http', 's1', req('patchbay-discover'));
+    tap.record('proxy→server', 'stdio', 's1', req(1));
+    tap.record(
+      'server→proxy',
+      'stdio',
+      undefined,
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 'patchbay-discover',
+        error: { code: -32601, message: 'Method not found' },
+      }),
+    );
+    tap.record('server→proxy', 'stdio', 's1', res(1));
+    tap.record('proxy→client', 'http', 's1', res('patchbay-discover'));
+    const frames = tap.since();
+    expect(frames.map((f) => [f.leg, f.kind, f.by])).toEqual([
+      ['proxy→server', 'request', 'patchbay'],
+      ['client→proxy', 'request', undefined],
+      ['proxy→server', 'request', undefined],
+      ['server→proxy', 'error', 'patchbay'],
+      ['server→proxy', 'response', undefined],
+      ['proxy→client', 'response', undefined], // the user's id that equals the probe's stays the user's
+    ]);
+    expect(frames.filter((f) => !f.by).every((f) => !('by' in f))).toBe(true);
+  });
+
+  it('marks the answer also when the request was worked out before it arrived', async () => {
+    const tap = new FrameTap('srv');
+    const seen: (string | undefined)[] = [];
+    tap.subscribe((b) => seen.push(...b.frames.map((f) => f.by)));
+    tap.record('proxy→server', 'stdio', 's', req(5, 'initialize'), undefined, undefined, { own: true });
+    await new Promise((r) => setImmediate(r));
+    tap.record('server→proxy', 'stdio', 's', res(5));
+    tap.record('server→proxy', 'stdio', 's', res(5)); // a second answer is not an own one
+    await new Promise((r) => setImmediate(r));
+    expect(seen).toEqual(['patchbay', 'patchbay', undefined]);
+  });
+
+  it('records notes as Patchbay events on the proxy→server stdio leg', () => {
+    const tap = new FrameTap('srv');
+    tap.note('s1', 'session revived');
+    tap.note(undefined, 'process reclaimed');
+    const [a, b] = tap.since();
+    expect(a).toMatchObject({
+      kind: 'note',
+      by: 'patchbay',
+      leg: 'proxy→server',
+      transport: 'stdio',
+      sessionId: 's1',
+      raw: 'session revived',
+      bytes: 15,
+    });
+    expect(a!.method).toBeUndefined();
+    expect(b).toMatchObject({ kind: 'note', by: 'patchbay', raw: 'process reclaimed' });
+    expect(b!.sessionId).toBeUndefined();
+  });
 });

@@ -29,7 +29,18 @@ interface Captured {
   /** The parsed message when the path had it anyway; else parsed lazily. */
   msg: JsonRpcMessage | undefined;
   hint: FrameKind | undefined;
+  /** Patchbay's own frame (RecordOptions.own). */
+  own: boolean;
   frame?: Frame;
+}
+
+/** How a frame is recorded, beyond what it is. */
+export interface RecordOptions {
+  /**
+   * Patchbay's own traffic (the start-up probe, a revival's replayed initialize): the frame
+   * gets `by: 'patchbay'`, and so does the answer to an own request when it is worked out.
+   */
+  own?: boolean;
 }
 
 /** A batch for a subscriber: frames in order, and how many it missed by being slow. */
@@ -64,6 +75,8 @@ export class FrameTap {
   readonly run = randomBytes(6).toString('hex');
   private derivedUpTo = 0; // seq of the last frame given its details
   private readonly openRequests = new Map<string, number>();
+  /** Pair keys of open requests that are Patchbay's own, so their answers are marked too. */
+  private readonly ownRequests = new Set<string>();
   private readonly subscribers = new Set<Subscriber>();
   private flushScheduled = false;
   private readonly limits: FrameTapLimits;
@@ -84,6 +97,7 @@ export class FrameTap {
     raw: string,
     msg?: JsonRpcMessage,
     hint?: FrameKind,
+    opts?: RecordOptions,
   ): void {
     if (!this.enabled) return;
     // The parsed message is kept only when a subscriber will work the frame out on the next
@@ -99,6 +113,7 @@ export class FrameTap {
       raw,
       msg: kept,
       hint,
+      own: opts?.own === true,
     };
     this.ring.push(c);
     this.chars += raw.length;
@@ -136,6 +151,15 @@ export class FrameTap {
       this.flushScheduled = true;
       setImmediate(() => this.flush());
     }
+  }
+
+  /**
+   * Records an event of Patchbay's own ("process reclaimed", "session revived") as a
+   * `note` frame by 'patchbay'. Notes sit on the proxy→server leg over stdio: every such
+   * event concerns the server's process, so they line up with the frames they explain.
+   */
+  note(sessionId: string | undefined, text: string): void {
+    this.record('proxy→server', 'stdio', sessionId, text, undefined, 'note', { own: true });
   }
 
   /** Frames kept now with seq > `afterSeq`, oldest first, fully worked out. */
@@ -213,6 +237,7 @@ export class FrameTap {
       raw,
     };
     if (c.sessionId !== undefined) frame.sessionId = c.sessionId;
+    if (c.own) frame.by = 'patchbay';
     const msg = c.msg ?? (c.hint === undefined ? parseMessage(c.raw) : undefined);
     if (msg) this.describe(frame, msg, c);
     c.frame = frame;
@@ -225,8 +250,11 @@ export class FrameTap {
     if (m.id !== undefined && m.id !== null) frame.rpcId = m.id;
     if (m.method !== undefined) {
       frame.kind = m.id === undefined ? 'notification' : 'request';
-      if (m.id !== undefined && m.id !== null)
-        this.openRequests.set(pairKey(c.leg, c.sessionId, m.id, true), c.ts);
+      if (m.id !== undefined && m.id !== null) {
+        const key = pairKey(c.leg, c.sessionId, m.id, true);
+        this.openRequests.set(key, c.ts);
+        if (c.own) this.ownRequests.add(key);
+      }
     } else {
       frame.kind = m.error !== undefined ? 'error' : 'response';
       if (m.id !== undefined && m.id !== null) {
@@ -236,9 +264,12 @@ export class FrameTap {
           frame.latencyMs = c.ts - started;
           this.openRequests.delete(key);
         }
+        // The answer to Patchbay's own request is Patchbay's too (only checked while one is open).
+        if (this.ownRequests.size > 0 && this.ownRequests.delete(key)) frame.by = 'patchbay';
       }
     }
     if (this.openRequests.size > 100_000) this.openRequests.clear(); // never-answered requests
+    if (this.ownRequests.size > 1000) this.ownRequests.clear();
   }
 }
 

@@ -93,7 +93,8 @@ function request(
       if ('id' in m && m.id === msg.id && !('method' in m)) done(m);
     };
     try {
-      proc.send(JSON.stringify(msg));
+      // Patchbay's own question: the inspector hides it (and the server's answer) by default.
+      proc.send(JSON.stringify(msg), msg, { own: true });
     } catch {
       done(undefined);
     }

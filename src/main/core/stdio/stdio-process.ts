@@ -7,7 +7,7 @@ import { killProcessTree } from './kill-process-tree';
 import { LineFramer } from './line-framer';
 import { resolveCommand } from './resolve-command';
 import { type StderrLog, StderrSplitter } from './stderr-log';
-import type { FrameTap } from '../inspect/frame-tap';
+import type { FrameTap, RecordOptions } from '../inspect/frame-tap';
 import type { JsonRpcMessage as Message } from '../jsonrpc/message';
 import { spawnEnv } from './spawn-env';
 
@@ -181,8 +181,11 @@ export class StdioProcess {
     return this.exited;
   }
 
-  /** Writes one message line (`msg` when the caller parsed it). Throws when gone or not reading stdin. */
-  send(raw: string, msg?: Message): void {
+  /**
+   * Writes one message line (`msg` when the caller parsed it; `opts.own` for Patchbay's own
+   * requests, marked in the inspector). Throws when gone or not reading stdin.
+   */
+  send(raw: string, msg?: Message, opts?: RecordOptions): void {
     const stdin = this.child.stdin;
     if (!this.alive || !stdin.writable) {
       throw new PatchbayError(ErrorCode.ProcessExited, 'The MCP server process is not running');
@@ -194,7 +197,7 @@ export class StdioProcess {
       );
     }
     stdin.write(raw + '\n');
-    this.frameTap?.record('proxy→server', 'stdio', this.sessionId, raw, msg);
+    this.frameTap?.record('proxy→server', 'stdio', this.sessionId, raw, msg, undefined, opts);
   }
 
   /** Stops in steps: close stdin → wait → SIGTERM the group → wait → SIGKILL the group. */

@@ -18,6 +18,7 @@ export const KIND_LABEL: Record<FrameKind, string> = {
   keepalive: 'keep-alive',
   endpoint: 'endpoint',
   priming: 'priming',
+  note: 'note',
 };
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
