@@ -111,4 +111,21 @@ describe.each(['isolated', 'shared'] as const)('the frame tap, %s mode', (mode) 
     expect(withId5.length).toBeGreaterThanOrEqual(4);
     expect(withId5.every((f) => f.raw.includes('key [redacted]') && !f.raw.includes('sk-live'))).toBe(true);
   });
+
+  it("marks the start-up probe as Patchbay's own, its error answer included, and the user's call as theirs", async () => {
+    const { runtime, endpoint } = await serve(mode);
+    await runtime.protocolSupport(); // the fixture is legacy: discover fails, then initialize
+    const session = await initialize(endpoint.url);
+    const probe = runtime.frames.since().filter((f) => String(f.rpcId).startsWith('patchbay-'));
+    expect(probe.map((f) => [f.leg, f.kind, f.method])).toEqual([
+      ['proxy→server', 'request', 'server/discover'],
+      ['server→proxy', 'error', undefined],
+      ['proxy→server', 'request', 'initialize'],
+      ['server→proxy', 'response', undefined],
+    ]);
+    expect(probe.every((f) => f.by === 'patchbay')).toBe(true);
+    const users = runtime.frames.since().filter((f) => f.sessionId === session);
+    expect(users.length).toBeGreaterThanOrEqual(2);
+    expect(users.every((f) => f.by === undefined)).toBe(true);
+  });
 });

@@ -24,6 +24,17 @@ const PROBE_CLIENT = { name: 'patchbay-probe', version: '1' };
  * throwaway or the stateless one: after initialize it serves only legacy traffic.
  */
 export async function probeProtocol(proc: StdioProcess, timeoutMs: number): Promise<ProtocolSupport> {
+  // Patchbay's own exchange, whatever the server says meanwhile (log notifications, noise):
+  // the inspector hides it by default and never shows it as the user's error.
+  proc.ownTraffic = true;
+  try {
+    return await probe(proc, timeoutMs);
+  } finally {
+    proc.ownTraffic = false;
+  }
+}
+
+async function probe(proc: StdioProcess, timeoutMs: number): Promise<ProtocolSupport> {
   const discover = await request(
     proc,
     {
@@ -93,7 +104,6 @@ function request(
       if ('id' in m && m.id === msg.id && !('method' in m)) done(m);
     };
     try {
-      // Patchbay's own question: the inspector hides it (and the server's answer) by default.
       proc.send(JSON.stringify(msg), msg, { own: true });
     } catch {
       done(undefined);

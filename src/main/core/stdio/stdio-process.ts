@@ -47,6 +47,8 @@ export function describeExit(exit: ProcessExit): string {
   return last ? `MCP server ${how}: ${last}` : `MCP server ${how}`;
 }
 
+const OWN: RecordOptions = { own: true };
+
 export type NoiseReason = 'not-json' | 'not-jsonrpc' | 'oversize';
 
 /**
@@ -63,6 +65,8 @@ export class StdioProcess {
   frameTap: FrameTap | undefined;
   /** The session this process serves alone (isolated mode), for the frames. */
   sessionId: string | undefined;
+  /** Everything on this process's stdio is Patchbay's own while set (the start-up probe's process). */
+  ownTraffic = false;
   readonly pid: number;
   readonly startedAt = Date.now();
   private exitInfo: ProcessExit | undefined;
@@ -197,7 +201,15 @@ export class StdioProcess {
       );
     }
     stdin.write(raw + '\n');
-    this.frameTap?.record('proxy→server', 'stdio', this.sessionId, raw, msg, undefined, opts);
+    this.frameTap?.record(
+      'proxy→server',
+      'stdio',
+      this.sessionId,
+      raw,
+      msg,
+      undefined,
+      this.ownTraffic ? OWN : opts,
+    );
   }
 
   /** Stops in steps: close stdin → wait → SIGTERM the group → wait → SIGKILL the group. */
@@ -250,12 +262,28 @@ export class StdioProcess {
       this.noise(raw, 'not-jsonrpc');
       return;
     }
-    this.frameTap?.record('server→proxy', 'stdio', this.sessionId, raw, value as JsonRpcMessage);
+    this.frameTap?.record(
+      'server→proxy',
+      'stdio',
+      this.sessionId,
+      raw,
+      value as JsonRpcMessage,
+      undefined,
+      this.ownTraffic ? OWN : undefined,
+    );
     this.onMessage(value as JsonRpcMessage, raw, kind);
   }
 
   private noise(text: string, reason: NoiseReason): void {
-    this.frameTap?.record('server→proxy', 'stdio', this.sessionId, text, undefined, 'noise');
+    this.frameTap?.record(
+      'server→proxy',
+      'stdio',
+      this.sessionId,
+      text,
+      undefined,
+      'noise',
+      this.ownTraffic ? OWN : undefined,
+    );
     this.onNoise(text, reason);
   }
 }
