@@ -21,6 +21,7 @@ interface Row {
   bytes: number;
   raw: string;
   latency_ms: number | null;
+  frame_by: Frame['by'] | null;
 }
 
 /**
@@ -38,8 +39,8 @@ export class FrameHistory {
     private retention: FrameRetention = DEFAULT_RETENTION,
   ) {
     this.insert = db.prepare(
-      `INSERT INTO frames (server_id, seq, ts, session_id, leg, transport, kind, method, rpc_id, bytes, raw, latency_ms)
-       VALUES (@serverId, @seq, @ts, @sessionId, @leg, @transport, @kind, @method, @rpcId, @bytes, @raw, @latencyMs)`,
+      `INSERT INTO frames (server_id, seq, ts, session_id, leg, transport, kind, method, rpc_id, bytes, raw, latency_ms, frame_by)
+       VALUES (@serverId, @seq, @ts, @sessionId, @leg, @transport, @kind, @method, @rpcId, @bytes, @raw, @latencyMs, @by)`,
     );
     this.pruneAge = db.prepare<[string, number]>('DELETE FROM frames WHERE server_id = ? AND ts < ?');
     this.pruneCount = db.prepare<[string, string, number]>(
@@ -70,6 +71,7 @@ export class FrameHistory {
           bytes: f.bytes,
           raw: f.raw,
           latencyMs: f.latencyMs ?? null,
+          by: f.by ?? null,
         });
       }
       this.pruneAge.run(serverId, Date.now() - this.retention.maxAgeMs);
@@ -99,6 +101,7 @@ export class FrameHistory {
       if (r.method !== null) f.method = r.method;
       if (r.rpc_id !== null) f.rpcId = JSON.parse(r.rpc_id) as string | number;
       if (r.latency_ms !== null) f.latencyMs = r.latency_ms;
+      if (r.frame_by !== null) f.by = r.frame_by;
       return f;
     });
   }

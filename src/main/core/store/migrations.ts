@@ -45,4 +45,6 @@ export const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX frames_by_time ON frames (server_id, ts);
    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  // 4: whose a frame is (Frame.by): 'patchbay' for Patchbay's own traffic, NULL for the user's.
+  `ALTER TABLE frames ADD COLUMN frame_by TEXT;`,
 ];
