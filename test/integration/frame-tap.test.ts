@@ -46,7 +46,8 @@ describe.each(['isolated', 'shared'] as const)('the frame tap, %s mode', (mode) 
       '{"jsonrpc":"2.0","id":"call-1","method":"tools/call","params":{"name":"echo","arguments":{"text":"tap me"}}}';
     const res = await fetch(endpoint.url, {
       method: 'POST',
-      headers: { ...ACCEPT, 'mcp-session-id': session },
+      // SSE only: with JSON also accepted, a call that streams nothing is answered as JSON.
+      headers: { ...ACCEPT, accept: 'text/event-stream', 'mcp-session-id': session },
       body,
     });
     const wire = await res.text();

@@ -170,7 +170,8 @@ describe('CORS', () => {
       const note = await postRpc(port, { jsonrpc: '2.0', method: 'notifications/initialized' }, h);
       expect(note.status).toBe(202);
       expect(exposed(note)).toContain('mcp-session-id');
-      const sse = await postRpc(port, toolCall(2, 'echo', { text: 'x' }), h);
+      // A call that streams (progress first) is answered as SSE; one that does not is JSON.
+      const sse = await postRpc(port, toolCall(2, 'slow', { ms: 20, steps: 1 }, { progressToken: 'p' }), h);
       expect(sse.headers['content-type']).toBe('text/event-stream');
       expect(exposed(sse)).toEqual(expect.arrayContaining(['mcp-session-id', 'mcp-protocol-version']));
       const get = stream(port, { headers: { ...h, accept: 'text/event-stream' } });
@@ -314,7 +315,8 @@ describe('sessions', () => {
       const h = { 'mcp-session-id': session };
       const asJson = await postRpc(port, listTools(2), { ...h, accept: 'application/json' });
       expect(asJson.headers['mcp-session-id'], 'JSON').toBe(session);
-      const asSse = await postRpc(port, toolCall(3, 'echo', { text: 'x' }), h);
+      // SSE because progress comes first (a call that streams nothing is answered as JSON).
+      const asSse = await postRpc(port, toolCall(3, 'slow', { ms: 20, steps: 1 }, { progressToken: 'p' }), h);
       expect(asSse.headers['content-type']).toBe('text/event-stream');
       expect(asSse.headers['mcp-session-id'], 'SSE').toBe(session);
       const accepted = await postRpc(port, { jsonrpc: '2.0', method: 'notifications/x' }, h);

@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { type Socket, connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Frame } from '../../src/main/core/inspect/frame';
 import type { ServerRuntime } from '../../src/main/core/routing/server-runtime';
@@ -168,7 +168,9 @@ describe('POST response streams', () => {
       const x = await postRpc(port, toolCall('L', 'log', { message: 'hi' }), { 'mcp-session-id': session });
       expect(x.status).toBe(200);
       expectSseHeaders(x.headers);
-      const frames = expectFrames(x.body, true);
+      // A 2025-11-25 session: the stream starts with the priming event (PROTOCOL.md "SSE").
+      expect(x.body).toMatch(/^id: [^\n]+\nevent: message\nretry: \d+\ndata: \n\n/);
+      const frames = expectFrames(x.body, true, true);
       const msgs = frames.map((f) => JSON.parse(f.data!) as Record<string, unknown>);
       expect(msgs.map((m) => m['method'] ?? m['id'])).toEqual(['notifications/message', 'L']);
     },
@@ -176,58 +178,105 @@ describe('POST response streams', () => {
   );
 });
 
+/** One whole HTTP/1.1 answer read off a raw socket (chunked or Content-Length), and how many reads it took. */
+function readAnswer(socket: Socket): Promise<{ text: string; reads: number }> {
+  return new Promise((resolve) => {
+    let text = '';
+    let reads = 0;
+    const complete = () => {
+      const head = text.indexOf('\r\n\r\n');
+      if (head === -1) return false;
+      const length = /\r\ncontent-length: (\d+)\r\n/i.exec(text.slice(0, head + 2));
+      if (length) return Buffer.byteLength(text.slice(head + 4)) >= Number(length[1]);
+      return text.endsWith('0\r\n\r\n');
+    };
+    const onData = (d: Buffer) => {
+      reads++;
+      text += d.toString();
+      if (complete()) {
+        socket.off('data', onData);
+        resolve({ text, reads });
+      }
+    };
+    socket.on('data', onData);
+  });
+}
+
 describe('POST stream timing', () => {
-  it(
-    'a quick answer leaves in one write: headers, its frame and the end arrive together',
-    async () => {
+  // Quick answers leave in one write whatever their form: JSON (the response came first and
+  // the client takes JSON), SSE (the client takes only SSE), SSE with the priming event.
+  it.each([
+    { version: '2025-06-18', accept: BOTH, form: 'json' },
+    { version: '2025-11-25', accept: BOTH, form: 'json' },
+    { version: '2025-06-18', accept: 'text/event-stream', form: 'sse' },
+    { version: '2025-11-25', accept: 'text/event-stream', form: 'sse+priming' },
+  ])(
+    'a quick answer leaves in one write ($version, Accept: $accept → $form)',
+    async ({ version, accept, form }) => {
       const { port } = await serve(fixtureConfig('isolated'), { keepAliveMs: 60_000 });
-      const session = await openSession(port, '2025-06-18');
+      const session = await openSession(port, version);
       const socket = connect(port, '127.0.0.1');
+      onCleanup(() => socket.destroy());
       await new Promise((r) => socket.once('connect', r));
       socket.setNoDelay(true);
-      const chunksPerAnswer: number[] = [];
+      const readsPerAnswer: number[] = [];
       for (let i = 0; i < 20; i++) {
         const body = JSON.stringify(toolCall(`q${i}`, 'echo', { text: `n${i}` }));
-        let text = '';
-        let chunks = 0;
-        const done = new Promise<void>((resolve) => {
-          const onData = (d: Buffer) => {
-            chunks++;
-            text += d.toString();
-            if (text.endsWith('0\r\n\r\n')) {
-              socket.off('data', onData);
-              resolve();
-            }
-          };
-          socket.on('data', onData);
-        });
+        const answer = readAnswer(socket);
         socket.write(
           `POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\n` +
-            `Accept: ${BOTH}\r\nMcp-Session-Id: ${session}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+            `Accept: ${accept}\r\nMcp-Session-Id: ${session}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
         );
-        await done;
+        const { text, reads } = await answer;
         expect(text).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
-        expect(text.toLowerCase()).toContain('x-accel-buffering: no');
-        expect(text).toMatch(new RegExp(`event: message\ndata: .*"id":"q${i}"`));
-        chunksPerAnswer.push(chunks);
+        expect(text.toLowerCase()).toContain(`mcp-session-id: ${session.toLowerCase()}`);
+        const bodyText = text.slice(text.indexOf('\r\n\r\n') + 4);
+        if (form === 'json') {
+          expect(text.toLowerCase()).toContain('content-type: application/json');
+          expect(JSON.parse(bodyText)).toMatchObject({
+            id: `q${i}`,
+            result: { content: [{ text: `n${i}` }] },
+          });
+        } else {
+          expect(text.toLowerCase()).toContain('x-accel-buffering: no');
+          expect(text).toMatch(new RegExp(`event: message\ndata: .*"id":"q${i}"`));
+          if (form === 'sse+priming')
+            expect(bodyText).toMatch(/^[0-9a-f]+\r\nid: [^\n]+\nevent: message\nretry: \d+\ndata: \n\n/);
+          else expect(bodyText).not.toContain('retry:');
+        }
+        readsPerAnswer.push(reads);
       }
-      socket.destroy();
-      expect(chunksPerAnswer).toEqual(chunksPerAnswer.map(() => 1));
+      expect(readsPerAnswer).toEqual(readsPerAnswer.map(() => 1));
     },
     T,
   );
 
   it(
-    'a slow answer still sees its stream start at once (headers within a few ms, frame later)',
+    'a slow answer: JSON once it comes when the client takes JSON; an SSE-only client sees its stream start at once',
     async () => {
       const { port } = await serve(fixtureConfig('isolated'), { keepAliveMs: 60_000 });
       const session = await openSession(port, '2025-06-18');
-      const started = Date.now();
-      const s = stream(port, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: BOTH, 'mcp-session-id': session },
-        body: JSON.stringify(toolCall('slow-1', 'slow', { ms: 800, steps: 0 })),
+      const slowCall = (id: string, accept: string) =>
+        stream(port, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept, 'mcp-session-id': session },
+          body: JSON.stringify(toolCall(id, 'slow', { ms: 800, steps: 0 })),
+        });
+      // Nothing streamed before the response: one JSON body, held until it came.
+      let started = Date.now();
+      const j = slowCall('slow-json', BOTH);
+      const rj = await j.response();
+      expect(Date.now() - started).toBeGreaterThanOrEqual(800);
+      expect(rj.headers['content-type']).toBe('application/json');
+      expect(rj.headers['mcp-session-id']).toBe(session);
+      expect(await j.ended(5000)).toBe('end');
+      expect(JSON.parse(j.text())).toMatchObject({
+        id: 'slow-json',
+        result: { content: [{ type: 'text' }] },
       });
+
+      started = Date.now();
+      const s = slowCall('slow-1', 'text/event-stream');
       const r = await s.response();
       const headersAfter = Date.now() - started;
       expectSseHeaders(r.headers);
@@ -729,7 +778,7 @@ describe('stateless 2026-07-28', () => {
   );
 
   it(
-    'a header that does not match _meta → 400 / -32020; a legacy-only server → 400 / -32022 with data.supported',
+    'a header that does not match _meta → 400 / -32020; a legacy-only server answers as a 2025 server (400 / -32000), never -32022',
     async () => {
       const { port } = await statelessServer();
       for (const header of ['2025-11-25', undefined]) {
@@ -753,12 +802,13 @@ describe('stateless 2026-07-28', () => {
       const refused = await postRpc(legacy.port, statelessCall(7, 'echo', { text: 'x' }), {
         'mcp-protocol-version': '2026-07-28',
       });
+      // PROTOCOL.md "Stateless requests": -32022 would tell a dual-era client "modern
+      // endpoint" and it would stop instead of falling back to initialize.
       expect(refused.status).toBe(400);
-      const err = json<{ id: unknown; error: { code: number; data: { supported: string[] } } }>(refused);
-      expect(err).toMatchObject({ id: 7, error: { code: -32022 } });
-      expect(Array.isArray(err.error.data.supported)).toBe(true);
-      expect(err.error.data.supported.length).toBeGreaterThan(0);
-      expect(err.error.data.supported).not.toContain('2026-07-28');
+      const err = json<{ id: unknown; error: { code: number; data?: unknown } }>(refused);
+      expect(err).toMatchObject({ id: 7, error: { code: -32000 } });
+      expect(err.error.data).toBeUndefined();
+      expect(refused.body).not.toContain('2025-11-25');
     },
     T,
   );
@@ -766,7 +816,7 @@ describe('stateless 2026-07-28', () => {
 
 describe('stateless 2026-07-28 while the start-up probe is still running', () => {
   it(
-    'a legacy-only server still answers 400 / -32022, even when a keep-alive tick comes first',
+    'a legacy-only server still answers as a 2025 server (400 / -32000 JSON), even when a keep-alive tick comes first',
     async () => {
       // The probe process takes 600 ms to answer; the request waits for it with an SSE
       // writer already registered with the keep-alive ticker (keepAliveMs: 50).
@@ -799,9 +849,9 @@ describe('stateless 2026-07-28 while the start-up probe is still running', () =>
       expect({ status: r.status, type: r.headers['content-type'], body: s.text() }).toMatchObject({
         status: 400,
         type: expect.stringMatching(/^application\/json/) as unknown,
-        body: expect.stringContaining('-32022') as unknown,
+        body: expect.stringContaining('-32000') as unknown,
       });
-      expect(JSON.parse(s.text())).toMatchObject({ id: 'early', error: { code: -32022 } });
+      expect(JSON.parse(s.text())).toMatchObject({ id: 'early', error: { code: -32000 } });
     },
     T,
   );

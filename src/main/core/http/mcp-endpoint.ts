@@ -14,6 +14,8 @@ import { checkStatelessHeaders } from './stateless-headers';
 
 const ALLOW = 'GET, POST, DELETE, OPTIONS';
 const VERSION_META = 'io.modelcontextprotocol/protocolVersion';
+/** The SDK's 2025 server transport answers a session-less request with this code. */
+const LEGACY_BAD_REQUEST = -32000;
 
 /** Observers the frame tap plugs in; all optional, all off the routing logic. */
 export interface EndpointTap {
@@ -209,25 +211,33 @@ export class McpEndpoint {
     res: ServerResponse,
     headers: OutgoingHttpHeaders,
   ): PostResponder {
-    // SSE when the client takes it and the request may bring notifications first.
-    const sse = accept.sse && (!accept.json || requests.some(mayStream));
+    const jsonOut = this.tap.jsonOut ? { observe: (b: string) => this.tap.jsonOut?.(session.id, b) } : {};
+    // A batch (2025-03-26) keeps the old rule: SSE when the client takes it and a request may
+    // bring notifications first.
+    const sse = accept.sse && (!accept.json || !batch || requests.some(mayStream));
     if (!sse) {
       return new PostResponder(res, requests.length, {
         mode: 'json',
         batch,
         headers,
         spill: (json) => session.sendStandalone(json),
-        ...(this.tap.jsonOut ? { observe: (b: string) => this.tap.jsonOut?.(session.id, b) } : {}),
+        ...jsonOut,
       });
     }
-    // Headers wait for the first frame (or a few ms): a quick answer leaves in one write.
-    const writer = this.sseWriter(res, headers, session.id, 'lazy');
     const streamId = session.newStreamId();
-    const responder = new PostResponder(res, requests.length, {
-      mode: 'sse',
-      writer,
-      store: (json) => session.events.add(streamId, json),
-    });
+    const store = (json: string) => session.events.add(streamId, json);
+    // One request and both types accepted: the first frame decides (JSON when it is the
+    // response, so nothing streamed); a silent call commits to SSE at its first keep-alive.
+    // Otherwise SSE headers wait for the first frame, a few ms at most: a quick answer
+    // leaves in one write.
+    const auto = accept.json && !batch;
+    const writer = this.sseWriter(res, headers, session.id, auto ? 'deferred' : 'lazy');
+    if (atLeast(session.protocolVersion, '2025-11-25')) {
+      writer.primeAtOpen(session.events.mark(streamId), this.options.retryMs);
+    }
+    const responder = auto
+      ? new PostResponder(res, 1, { mode: 'auto', writer, store, headers, ...jsonOut })
+      : new PostResponder(res, requests.length, { mode: 'sse', writer, store });
     session.trackStream(streamId, responder);
     return responder;
   }
@@ -324,7 +334,7 @@ export class McpEndpoint {
       return;
     }
     const sse = accept.sse && (listen || !accept.json || mayStream(msg));
-    // Headers wait until the call is accepted: a refusal (-32022, 503) must still be a JSON 400/503.
+    // Headers wait until the call is accepted: a refusal (400, 503) must still be JSON.
     const writer = sse ? this.sseWriter(res, cors, undefined, 'manual') : undefined;
     const responder = writer
       ? new PostResponder(res, 1, { mode: 'sse', writer })
@@ -344,7 +354,15 @@ export class McpEndpoint {
       });
     } catch (err) {
       const e = toPatchbayError(err);
-      if (e.code === ErrorCode.UnsupportedProtocolVersion) {
+      if (e.code === ErrorCode.UnsupportedProtocolVersion && !servesStateless(e.data)) {
+        // Nothing behind the endpoint speaks 2026-07-28: answer as a 2025 server does (SDK
+        // StreamableHTTPServerTransport), so dual-era clients fall back to initialize. -32022
+        // would tell them "modern endpoint" and @ai-sdk/mcp 2.x then stops (PROTOCOL.md).
+        replyError(res, 400, LEGACY_BAD_REQUEST, 'Bad Request: Mcp-Session-Id header is required', {
+          id: msg.id,
+          headers: cors,
+        });
+      } else if (e.code === ErrorCode.UnsupportedProtocolVersion) {
         replyError(res, 400, -32022, e.message, { id: msg.id, headers: cors, data: e.data });
       } else {
         replyError(res, 503, RpcErrorCode.ServerBusy, e.message, {
@@ -357,13 +375,14 @@ export class McpEndpoint {
 
   /**
    * An SSE writer with this endpoint's limits and tap, kept alive; opened `now`, at its first
-   * frame (`lazy`, a few ms at most), or left to the caller (`manual`).
+   * frame (`lazy`, a few ms at most; `deferred`, or at its first keep-alive), or left to the
+   * caller (`manual`).
    */
   sseWriter(
     res: ServerResponse,
     headers: OutgoingHttpHeaders,
     sessionId: string | undefined,
-    start: 'now' | 'lazy' | 'manual' = 'now',
+    start: 'now' | 'lazy' | 'deferred' | 'manual' = 'now',
   ): SseWriter {
     const writer = new SseWriter(
       res,
@@ -373,6 +392,7 @@ export class McpEndpoint {
     );
     if (start === 'now') this.startWriter(writer);
     else if (start === 'lazy') this.ticker.addLazy(writer);
+    else if (start === 'deferred') this.ticker.add(writer);
     return writer;
   }
 
@@ -386,6 +406,14 @@ export class McpEndpoint {
   async closeAll(): Promise<void> {
     await Promise.all([...this.sessions.values()].map((s) => s.engine.close('server-stopped')));
   }
+}
+
+/** True when an UnsupportedProtocolVersion error's `supported` names a stateless revision. */
+function servesStateless(data: unknown): boolean {
+  const supported = (data as { supported?: unknown } | undefined)?.supported;
+  return (
+    Array.isArray(supported) && supported.some((v) => typeof v === 'string' && atLeast(v, STATELESS_VERSION))
+  );
 }
 
 /** Requests that may produce notifications before their response (progress, logs, sampling). */

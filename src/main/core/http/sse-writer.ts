@@ -32,6 +32,8 @@ export class SseWriter {
   private readonly closeListeners: (() => void)[] = [];
 
   private opened = false;
+  /** The priming event, written with the headers (primeAtOpen). */
+  private preamble = '';
 
   constructor(
     private readonly res: ServerResponse,
@@ -42,13 +44,29 @@ export class SseWriter {
     res.once('close', () => this.markClosed());
   }
 
-  /** Writes the status line and headers now (else with the first frame) and flushes them. */
+  /**
+   * Writes the status line and headers now (else with the first frame) and flushes them,
+   * with the priming event when one is due (same write).
+   */
   open(): void {
     if (this.opened || this.closed) return;
-    this.opened = true;
-    this.res.writeHead(200, { ...SSE_HEADERS, ...this.headers });
-    this.res.flushHeaders();
-    this.res.socket?.setNoDelay(true);
+    this.begin();
+    const preamble = this.takePreamble();
+    if (preamble === '') this.res.flushHeaders();
+    else this.res.write(preamble);
+  }
+
+  /**
+   * Sends the 2025-11-25 priming event when the stream starts, in the same write as its
+   * headers (and first frame): a quick answer still leaves in one write.
+   */
+  primeAtOpen(eventId: string, retryMs: number): void {
+    if (!this.opened) this.preamble = primingFrame(eventId, retryMs);
+  }
+
+  /** The answer went out another way (one JSON body): forget the stream without writing a byte. */
+  release(): void {
+    if (!this.opened) this.markClosed();
   }
 
   get isOpen(): boolean {
@@ -81,10 +99,9 @@ export class SseWriter {
         ? `event: message\n${dataLines(json)}\n`
         : `id: ${eventId}\nevent: message\n${dataLines(json)}\n`;
     if (!this.opened) {
-      this.opened = true;
-      this.res.writeHead(200, { ...SSE_HEADERS, ...this.headers });
-    }
-    this.res.end(frame);
+      this.begin();
+      this.res.end(this.takePreamble() + frame);
+    } else this.res.end(frame);
     this.observe?.(frame, 'message');
     this.markClosed();
     return true;
@@ -100,7 +117,7 @@ export class SseWriter {
    * reconnect delay. Never sent to older clients: some crash on empty data.
    */
   prime(eventId: string, retryMs: number): boolean {
-    return this.write(`id: ${eventId}\nevent: message\nretry: ${retryMs}\ndata: \n\n`, 'priming');
+    return this.write(primingFrame(eventId, retryMs), 'priming');
   }
 
   /** A comment line that keeps intermediaries and client body timeouts from cutting an idle stream. */
@@ -111,8 +128,10 @@ export class SseWriter {
   /** Ends the stream normally. */
   end(): void {
     if (this.closed) return;
-    this.open();
-    this.res.end();
+    if (!this.opened) {
+      this.begin();
+      this.res.end(this.takePreamble());
+    } else this.res.end();
     this.markClosed();
   }
 
@@ -123,13 +142,18 @@ export class SseWriter {
 
   private write(frame: string, kind: Parameters<SseObserver>[1]): boolean {
     if (this.closed) return false;
-    this.open();
-    this.res.write(frame);
+    let chunk = frame;
+    if (!this.opened) {
+      // Headers, priming and the first frame in one write.
+      this.begin();
+      chunk = this.takePreamble() + frame;
+    }
+    this.res.write(chunk);
     this.lastWriteAt = Date.now();
     this.observe?.(frame, kind);
     // Bytes the client left unread before this frame: one big message is fine, a
     // client that stopped reading is not.
-    if (this.res.writableLength - frame.length > this.limits.maxBufferedBytes) {
+    if (this.res.writableLength - chunk.length > this.limits.maxBufferedBytes) {
       // The client stopped reading: cut it off instead of buffering without bound.
       this.res.destroy();
       this.markClosed();
@@ -138,12 +162,36 @@ export class SseWriter {
     return true;
   }
 
+  private begin(): void {
+    this.opened = true;
+    this.res.writeHead(200, { ...SSE_HEADERS, ...this.headers });
+    this.res.socket?.setNoDelay(true);
+  }
+
+  /** The pending priming event (reported to the tap as it leaves), or ''. */
+  private takePreamble(): string {
+    const preamble = this.preamble;
+    if (preamble !== '') {
+      this.preamble = '';
+      this.observe?.(preamble, 'priming');
+    }
+    return preamble;
+  }
+
   private markClosed(): void {
     if (this.closed) return;
     this.closed = true;
     const listeners = this.closeListeners.splice(0);
     for (const l of listeners) l();
   }
+}
+
+/**
+ * The 2025-11-25 priming event: an id and empty data so the client can resume, and the
+ * reconnect delay (`event: message` like every frame).
+ */
+function primingFrame(eventId: string, retryMs: number): string {
+  return `id: ${eventId}\nevent: message\nretry: ${retryMs}\ndata: \n\n`;
 }
 
 /** `data:` lines for a payload; a payload with line breaks gets one `data:` line per line. */
@@ -159,7 +207,8 @@ function dataLines(payload: string): string {
  * One timer for all streams of an endpoint: every `intervalMs`, a stream that wrote nothing
  * for that long gets a keep-alive comment (instead of a timer per stream). Streams added
  * with `lazy` keep their headers back until their first frame, or `openWithinMs` at most,
- * so a slow call's client still sees the stream start at once.
+ * so a slow call's client still sees the stream start at once. A stream added unopened with
+ * `add` starts at its first frame or, silent for `intervalMs`, with its first keep-alive.
  */
 export class KeepAliveTicker {
   private readonly streams = new Set<SseWriter>();
