@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -24,18 +23,6 @@ let origin: string;
 let wsUrl: string;
 let token: string;
 
-/** Trades the printed URL's token for the cookie, as the browser does. */
-function cookieFor(printed: string): Promise<string> {
-  return new Promise((resolveCookie, reject) => {
-    request(printed, (res) => {
-      res.resume();
-      resolveCookie(String(res.headers['set-cookie']).split(';')[0]!);
-    })
-      .on('error', reject)
-      .end();
-  });
-}
-
 beforeAll(async () => {
   requireBuild();
   dataDir = mkdtempSync(join(tmpdir(), 'patchbay-contract-'));
@@ -45,7 +32,7 @@ beforeAll(async () => {
   shell = await startHeadlessShell({ rendererDir: resolve(repoRoot, 'out/renderer'), port: 0, hub });
   const u = new URL(shell.url);
   origin = u.origin;
-  token = await cookieFor(shell.url);
+  token = WsApiClient.tokenOf(shell.url);
   wsUrl = `ws://${u.host}${WS_PATH}`;
 });
 afterAll(async () => {
@@ -64,7 +51,7 @@ async function mcpCall(url: string, tool: string, args: Record<string, unknown>)
 
 describe('the contract over the WebSocket binding', () => {
   it('runs every command and delivers every event against a real manager and servers', async () => {
-    const api = await WsApiClient.connect(wsUrl, { Cookie: token, Origin: origin });
+    const api = await WsApiClient.connect(wsUrl, { Origin: origin }, token);
     const secret = 'sk-contract-secret-987654';
     expect(await api.ok('servers.list')).toEqual([]);
 
@@ -116,7 +103,14 @@ describe('the contract over the WebSocket binding', () => {
     const all = [...frames.items.map((f) => f.seq), ...live];
     expect(all[0]).toBe(frames.items[0]?.seq ?? frames.lastSeq + 1);
     expect(all).toEqual(all.map((_, i) => all[0]! + i));
-    expect(logs.lastSeq).toBeGreaterThanOrEqual(0);
+    // Live log lines likewise follow the log snapshot: no gap, no duplicate.
+    const liveLogs = api.events
+      .filter((e) => e.name === 'logs.batch')
+      .flatMap((e) => (e.payload as { entries: StderrEntry[] }).entries.map((l) => l.seq));
+    const allLogs = [...logs.items.map((l) => l.seq), ...liveLogs];
+    expect(liveLogs.length).toBeGreaterThan(0);
+    expect(allLogs).toEqual(allLogs.map((_, i) => allLogs[0]! + i));
+    expect(liveLogs[0]).toBe(logs.lastSeq + 1);
 
     const found = await api.ok<Frame[]>('frames.query', { id: s.id, query: { method: 'tools/call' } });
     expect(found.length).toBeGreaterThan(0);
@@ -225,15 +219,16 @@ describe('the contract over the WebSocket binding', () => {
   });
 
   it('refuses a wrong token, a missing token and a foreign Origin', async () => {
-    await expect(
-      WsApiClient.connect(wsUrl, { Cookie: 'patchbay_token=wrong', Origin: origin }),
-    ).rejects.toThrow(/403/);
-    await expect(WsApiClient.connect(wsUrl, { Origin: origin })).rejects.toThrow(/403/);
-    await expect(
-      WsApiClient.connect(wsUrl, { Cookie: token, Origin: 'http://evil.example' }),
-    ).rejects.toThrow(/403/);
-    await expect(WsApiClient.connect(wsUrl, { Cookie: token })).rejects.toThrow(/403/);
-    const ok = await WsApiClient.connect(wsUrl, { Cookie: token, Origin: origin });
+    await expect(WsApiClient.connect(wsUrl, { Origin: origin }, 'wrong')).rejects.toThrow(/closed: 4401/);
+    // Without the token first, nothing is run: the call closes the socket.
+    const bare = await WsApiClient.connect(wsUrl, { Origin: origin });
+    void bare.call('servers.create', { name: 'unauthenticated', command: '/bin/sh' });
+    expect(await bare.closed()).toBe(4401);
+    await expect(WsApiClient.connect(wsUrl, { Origin: 'http://evil.example' }, token)).rejects.toThrow(/403/);
+    await expect(WsApiClient.connect(wsUrl, {}, token)).rejects.toThrow(/403/);
+    const ok = await WsApiClient.connect(wsUrl, { Origin: origin }, token);
+    const names = (await ok.ok<ServerConfigView[]>('servers.list')).map((s) => s.name);
+    expect(names).not.toContain('unauthenticated');
     ok.close();
   });
 });
