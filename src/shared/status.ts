@@ -40,6 +40,8 @@ export interface SessionInfo {
   lastActivityAt: number;
   requests: number;
   pending: number;
+  /** Times a new process took over the session after its own was reclaimed or crashed. */
+  revivals: number;
 }
 
 /** Everything the UI shows about a server's run. */

@@ -81,20 +81,37 @@ describe('isolated mode', () => {
     expect(await a.call('echo', { text: 'still fine' })).toBe('still fine');
   });
 
-  it('refuses a session over the process cap and accepts again when one closes', async () => {
+  // Issue 14: the cap bounds processes, not sessions. Formerly a third session was refused
+  // while two idle ones held the processes; now the idle one's process is reclaimed.
+  it('at the process cap reclaims the least-recently-active idle process; refuses only when all are busy', async () => {
     const r = runtime(fixtureConfig('isolated', { maxProcesses: 2 }));
     await r.start();
     const a = await EngineTestClient.connect(r, 'a');
-    await EngineTestClient.connect(r, 'b');
-    const full = await EngineTestClient.connect(r, 'c').catch((e: unknown) => e);
+    const b = await EngineTestClient.connect(r, 'b');
+    await b.call('echo', { text: 'b is the more recent' });
+    const pidA = a.session.pid!;
+    const c = await EngineTestClient.connect(r, 'c');
+    expect(await waitGone([pidA])).toEqual([]);
+    expect(a.session.pid).toBeUndefined();
+    expect(a.ended).toBeUndefined();
+    expect(await c.call('echo', { text: 'in' })).toBe('in');
+    // Every process busy (b and c each have a call in flight): a new session is refused.
+    const slowB = b.call('slow', { ms: 1500, steps: 1 });
+    const slowC = c.call('slow', { ms: 1500, steps: 1 });
+    await until(() => b.session.pendingCount === 1 && c.session.pendingCount === 1, 2000, 'calls in flight');
+    const full = await EngineTestClient.connect(r, 'd').catch((e: unknown) => e);
     expect(full).toBeInstanceOf(PatchbayError);
     expect((full as PatchbayError).code).toBe(ErrorCode.Full);
     expect((full as PatchbayError).message).toContain('All 2 processes');
-    const pidA = a.session.pid!;
-    await a.session.close();
-    expect(await waitGone([pidA])).toEqual([]);
-    const c = await EngineTestClient.connect(r, 'c');
-    expect(await c.call('echo', { text: 'in' })).toBe('in');
+    // So is a revival: a's request gets a clear error and a stays, dormant.
+    const refused = await a.request('tools/call', { name: 'echo', arguments: { text: 'x' } });
+    expect(refused.error?.message).toContain('All 2 processes');
+    expect(a.ended).toBeUndefined();
+    expect(await Promise.all([slowB, slowC])).toEqual(['done', 'done']);
+    // Once something is idle again, a comes back on a new process.
+    expect(await a.call('echo', { text: 'back' })).toBe('back');
+    expect(a.session.revivals).toBe(1);
+    expect(liveChildren().length).toBeLessThanOrEqual(2);
   });
 
   it('ends idle sessions and stops their process, but not one with a request in flight', async () => {
@@ -110,7 +127,8 @@ describe('isolated mode', () => {
     expect(busy.ended).toBeUndefined();
   });
 
-  it('fails all 10 pending requests within 1 s when the process is killed, and ends the session', async () => {
+  // Issue 14: the session outlives its process (formerly it ended with process-exited).
+  it('fails all 10 pending requests within 1 s when the process is killed; the session goes on', async () => {
     const r = runtime();
     await r.start();
     const a = await EngineTestClient.connect(r, 'a');
@@ -123,10 +141,12 @@ describe('isolated mode', () => {
     const answers = await Promise.all(pending);
     expect(Date.now() - killedAt).toBeLessThan(1000);
     expect(answers.every((res) => res.error?.message.includes('killed by SIGKILL'))).toBe(true);
-    expect((await a.waitEnded()).reason).toBe('process-exited');
-    // The server itself keeps running: a new client gets a fresh process.
+    expect(a.ended).toBeUndefined();
+    // The next request revives the session on a new process, without a new initialize from the client.
+    expect(await a.call('echo', { text: 'again' })).toBe('again');
+    expect(a.session.revivals).toBe(1);
     const b = await EngineTestClient.connect(r, 'b');
-    expect(await b.call('echo', { text: 'again' })).toBe('again');
+    expect(await b.call('echo', { text: 'b' })).toBe('b');
   });
 
   it('names the exit code and last stderr line when a request crashes the server', async () => {
@@ -135,8 +155,8 @@ describe('isolated mode', () => {
     const a = await EngineTestClient.connect(r, 'a');
     const res = await a.request('tools/call', { name: 'crash', arguments: { code: 3 } });
     expect(res.error?.message).toBe('MCP server exited with code 3: fixture: crashing on request');
-    const end = await a.waitEnded();
-    expect(end.exit?.code).toBe(3);
+    expect(a.ended).toBeUndefined();
+    expect(a.session.pid).toBeUndefined();
   });
 
   it('answers at once when the session or the server is gone', async () => {

@@ -11,6 +11,7 @@ export function sessionInfo(s: EngineSession): SessionInfo {
     lastActivityAt: s.lastActivityAt,
     requests: s.requestCount,
     pending: s.pendingCount,
+    revivals: s.revivals,
   };
   if (s.client.clientInfo) info.clientInfo = s.client.clientInfo;
   if (s.client.protocolVersion) info.protocolVersion = s.client.protocolVersion;

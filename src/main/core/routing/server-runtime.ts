@@ -14,7 +14,7 @@ import {
   type StdioLimits,
   StdioProcess,
 } from '../stdio/stdio-process';
-import { IsolatedSession } from './isolated-session';
+import { type IsolatedHost, IsolatedSession } from './isolated-session';
 import { type ProtocolSupport, STATELESS_REVISION, probeProtocol } from './protocol-probe';
 import type { EngineSession, SessionEnd, SessionEndReason, SessionSink } from './session';
 import type { SessionBase } from './session-base';
@@ -29,8 +29,13 @@ export interface ServerRuntimeConfig extends StdioCommand {
   /** Names the server in frames and logs. */
   id?: string;
   mode: RoutingMode;
-  /** Isolated mode: processes at most, the warm spare included (default 16). */
+  /**
+   * Isolated mode: processes running at most, the warm spare included (default 16). It bounds
+   * processes, not sessions: at the cap an idle session's process is reclaimed.
+   */
   maxProcesses?: number;
+  /** How long reviving a session waits for its new process to answer initialize (default 30 s). */
+  reviveTimeoutMs?: number;
   /** Sessions with no request in flight and no client message for this long end (default 30 min). */
   idleTimeoutMs?: number;
   restart?: Partial<RestartPolicy>;
@@ -76,6 +81,7 @@ export class ServerRuntime extends EventEmitter<ServerRuntimeEvents> {
   private requestsOfEnded = 0;
   private sweepTimer: NodeJS.Timeout | undefined;
   private readonly restart: RestartPolicy;
+  private readonly isolatedHost: IsolatedHost;
 
   constructor(readonly config: ServerRuntimeConfig) {
     super();
@@ -85,6 +91,12 @@ export class ServerRuntime extends EventEmitter<ServerRuntimeEvents> {
     this.main = new ProcessSlot(() => this.spawn(), this.restart);
     this.main.onState = (s) => this.mainStateChanged(s);
     if (config.mode === 'shared') this.main.onProcess = (p) => this.mux.attachProcess(p);
+    this.mux.slotState = () => this.main.state;
+    this.isolatedHost = {
+      acquire: () => this.acquireProcess(),
+      frames: this.frames,
+      reviveTimeoutMs: config.reviveTimeoutMs ?? 30_000,
+    };
   }
 
   get state(): ServerState {
@@ -170,27 +182,8 @@ export class ServerRuntime extends EventEmitter<ServerRuntimeEvents> {
       this.mux.add(shared);
       session = shared;
     } else {
-      const cap = this.config.maxProcesses ?? 16;
-      if (this.processesInUse >= cap) {
-        throw new PatchbayError(
-          ErrorCode.Full,
-          `All ${cap} processes of this server are in use. Close a session or raise the process limit.`,
-        );
-      }
-      this.processesInUse++;
-      // The spare counts toward the cap: stop making spares when the last slot is taken.
-      if (this.processesInUse >= cap) this.main.pause();
-      let proc: StdioProcess;
-      try {
-        proc = await this.main.take();
-      } catch (err) {
-        this.releaseProcess();
-        throw err;
-      }
-      void proc.whenExited().then((exit) => {
-        if (!exit.requested) this.emit('process-crashed', exit);
-      });
-      session = new IsolatedSession(id, proc, sink, onEnded);
+      const proc = await this.acquireProcess();
+      session = new IsolatedSession(id, proc, sink, onEnded, this.isolatedHost);
     }
     session.onInitialized = (s) => this.emit('session-initialized', s);
     this.sessions.set(id, session);
@@ -221,6 +214,50 @@ export class ServerRuntime extends EventEmitter<ServerRuntimeEvents> {
     }
     await this.statelessSlot.ready();
     return this.statelessMux.call(msg, sink);
+  }
+
+  /**
+   * Isolated mode: a process for a session. At the cap, the least-recently-active idle
+   * session's process is stopped first (that session stays, dormant); Full when every
+   * process is busy. A process counts toward the cap until it has exited.
+   */
+  private async acquireProcess(): Promise<StdioProcess> {
+    const cap = this.config.maxProcesses ?? 16;
+    while (this.processesInUse >= cap) {
+      const victim = this.reclaimable();
+      if (!victim) {
+        throw new PatchbayError(
+          ErrorCode.Full,
+          `All ${cap} processes of this server are busy (a request in flight or a stream open). Retry shortly, or raise the process limit.`,
+        );
+      }
+      await victim.reclaim();
+    }
+    this.processesInUse++;
+    // The spare counts toward the cap: stop making spares when the last slot is taken.
+    if (this.processesInUse >= cap) this.main.pause();
+    let proc: StdioProcess;
+    try {
+      proc = await this.main.take();
+    } catch (err) {
+      this.releaseProcess();
+      throw err;
+    }
+    void proc.whenExited().then((exit) => {
+      this.releaseProcess();
+      if (!exit.requested) this.emit('process-crashed', exit);
+    });
+    return proc;
+  }
+
+  /** The least-recently-active isolated session holding a process with nothing in flight and no open stream. */
+  private reclaimable(): IsolatedSession | undefined {
+    let victim: IsolatedSession | undefined;
+    for (const s of this.sessions.values()) {
+      if (!(s instanceof IsolatedSession) || s.pid === undefined || !s.idle) continue;
+      if (!victim || s.lastActivityAt < victim.lastActivityAt) victim = s;
+    }
+    return victim;
   }
 
   private async spawn(): Promise<StdioProcess> {
@@ -289,7 +326,6 @@ export class ServerRuntime extends EventEmitter<ServerRuntimeEvents> {
   private sessionEnded(session: SessionBase, end: SessionEnd): void {
     if (!this.sessions.delete(session.id)) return;
     this.requestsOfEnded += session.requestCount;
-    if (session.mode === 'isolated') this.releaseProcess();
     this.emit('session-closed', session, end);
   }
 

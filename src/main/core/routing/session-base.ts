@@ -1,6 +1,7 @@
 import { RpcErrorCode, errorResponse } from '../jsonrpc/errors';
 import { type JsonRpcId, type JsonRpcMessage, type JsonRpcRequest } from '../jsonrpc/message';
 import { PendingRequests } from './pending-requests';
+import { SessionReplay } from './session-replay';
 import type { ClientDetails, EngineSession, SessionEnd, SessionEndReason, SessionSink } from './session';
 
 /** What both routing modes share: identity, client details, activity, pending requests, ending. */
@@ -12,6 +13,10 @@ export abstract class SessionBase implements EngineSession {
   requestCount = 0;
   client: ClientDetails = {};
   closed = false;
+  /** Times a new process took over this session (see `replay`). */
+  revivals = 0;
+  /** What a new process must hear again to serve this session (initialize, log level, subscriptions). */
+  readonly replay = new SessionReplay();
   /** Told once the server answered initialize (the client's details are complete then). */
   onInitialized: ((session: SessionBase) => void) | undefined;
   protected readonly pending = new PendingRequests();
@@ -24,6 +29,11 @@ export abstract class SessionBase implements EngineSession {
 
   get pendingCount(): number {
     return this.pending.size;
+  }
+
+  /** No request in flight and no stream open by the client. */
+  get idle(): boolean {
+    return this.pending.size === 0 && this.sink.hasOpenStream?.() !== true;
   }
 
   abstract send(msg: JsonRpcMessage, raw: string): void;

@@ -11,10 +11,15 @@ export interface SessionSink {
   deliver(msg: JsonRpcMessage, raw: string, relatedRequestId: JsonRpcId | undefined): void;
   /** The session is over; the client must re-initialize. */
   closed(reason: SessionEnd): void;
+  /**
+   * True while the client holds a stream open on this session (GET stream, legacy SSE
+   * stream, unfinished POST stream): such a session is never reclaimed or evicted.
+   */
+  hasOpenStream?(): boolean;
 }
 
-/** `ended`: the user ended it from Patchbay. */
-export type SessionEndReason = 'client' | 'idle' | 'process-exited' | 'server-stopped' | 'ended';
+/** `ended`: the user ended it from Patchbay; `evicted`: made room at the sessions cap. */
+export type SessionEndReason = 'client' | 'idle' | 'process-exited' | 'server-stopped' | 'ended' | 'evicted';
 
 export interface SessionEnd {
   reason: SessionEndReason;
@@ -40,8 +45,12 @@ export interface EngineSession {
   readonly requestCount: number;
   readonly pendingCount: number;
   readonly closed: boolean;
-  /** The pid of the process serving this session. */
+  /** The pid of the process serving this session; undefined while it has none (dormant). */
   readonly pid: number | undefined;
+  /** Times a new process took over this session after its own was reclaimed or crashed. */
+  readonly revivals: number;
+  /** No request in flight and no open stream: the session may be evicted (or its process reclaimed). */
+  readonly idle: boolean;
   /** A message from the client; requests always get exactly one answer through the sink. */
   send(msg: JsonRpcMessage, raw: string): void;
   /** Ends the session and releases what it holds. */

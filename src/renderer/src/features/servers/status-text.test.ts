@@ -62,6 +62,7 @@ describe('status texts', () => {
       lastActivityAt,
       requests: 1,
       pending: 0,
+      revivals: 0,
     });
     expect(lastActivityAt(undefined)).toBeUndefined();
     expect(
