@@ -129,9 +129,15 @@ export const IPC = { call: 'patchbay:call', event: 'patchbay:event' } as const;
 
 /** The WebSocket path of `patchbay serve`, and its message shapes. */
 export const WS_PATH = '/api';
-export type WsClientMessage = { t: 'call'; id: number; name: CommandName; args: unknown };
+/** The first message must be `auth` with the launch token (from the URL fragment). */
+export type WsClientMessage =
+  { t: 'auth'; token: string } | { t: 'call'; id: number; name: CommandName; args: unknown };
+/** `ready` answers a good `auth`; a bad one closes the socket with WS_CLOSE_BAD_TOKEN. */
 export type WsServerMessage =
-  { t: 'result'; id: number; result: ApiResult<unknown> } | { t: 'event'; name: EventName; payload: unknown };
+  | { t: 'ready' }
+  | { t: 'result'; id: number; result: ApiResult<unknown> }
+  | { t: 'event'; name: EventName; payload: unknown };
+export const WS_CLOSE_BAD_TOKEN = 4401;
 
 /** What the renderer gets, whichever shell hosts it. */
 export interface PatchbayApi {

@@ -11,7 +11,7 @@ describe('the UI in a browser (patchbay serve)', () => {
   beforeAll(async () => {
     const started = await startCli(
       ['serve', '--data-dir', tempDataDir(), '--port', '0'],
-      /Patchbay UI: (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/,
+      /Patchbay UI: (http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/,
     );
     cli = started;
     url = started.match[1]!;

@@ -34,7 +34,7 @@ describe('the main flow in the browser (patchbay serve)', () => {
     const { env } = tempHome();
     cli = await startCli(
       ['serve', '--data-dir', tempDataDir(), '--port', '0'],
-      /Patchbay UI: (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/,
+      /Patchbay UI: (http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/,
       { env },
     );
     const uiUrl = /Patchbay UI: (\S+)/.exec(cli.output())![1]!;

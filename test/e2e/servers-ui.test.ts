@@ -61,7 +61,7 @@ describe('servers in the browser (patchbay serve)', () => {
     );
     const started = await startCli(
       ['serve', '--data-dir', tempDataDir(), '--port', '0'],
-      /Patchbay UI: (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/,
+      /Patchbay UI: (http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/,
       { env },
     );
     cli = started;

@@ -6,6 +6,8 @@ import { ServerManager } from '../../src/main/core/manager/server-manager';
 import { type RunningCli, startCli, tempDataDir } from '../support/cli-process';
 import { FIXTURE } from '../support/engine-client';
 import { cliBin } from '../support/paths';
+import { WsApiClient } from '../support/ws-api-client';
+import { WS_PATH } from '../../src/shared/contract';
 
 /** A raw request, so tests control the Host header that fetch() would set for us. */
 function get(url: string, headers: Record<string, string> = {}, method = 'GET') {
@@ -25,58 +27,68 @@ function get(url: string, headers: Record<string, string> = {}, method = 'GET') 
 describe('patchbay serve', () => {
   let cli: RunningCli;
   let url: string;
-  /** The launch-token cookie the printed URL trades for. */
-  let cookie: Record<string, string>;
+  let token: string;
 
   beforeAll(async () => {
     const started = await startCli(
       ['serve', '--data-dir', tempDataDir(), '--port', '0'],
-      /Patchbay UI: (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/,
+      /Patchbay UI: (http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/,
     );
     cli = started;
     const printed = started.match[1]!;
-    const first = await get(printed);
-    expect(first.status).toBe(302);
-    expect(first.headers['location']).toBe('/');
-    const setCookie = String(first.headers['set-cookie']);
-    expect(setCookie).toMatch(/HttpOnly; SameSite=Strict/);
-    cookie = { Cookie: setCookie.split(';')[0]! };
+    token = WsApiClient.tokenOf(printed);
     url = new URL('/', printed).href;
-  });
-
-  it('refuses requests without the launch token, or with a wrong one', async () => {
-    expect((await get(url)).status).toBe(401);
-    expect((await get(`${url}?token=wrong`)).status).toBe(401);
-    expect((await get(url, { Cookie: 'patchbay_token=wrong' })).status).toBe(401);
   });
   afterAll(async () => {
     await cli?.stop();
   });
 
+  it('keeps its launch token out of cookies and query strings; the WebSocket wants it first', async () => {
+    const page = await get(url);
+    expect(page.status).toBe(200);
+    expect(page.headers['set-cookie']).toBeUndefined();
+    expect(page.body).not.toContain(token);
+    // An old-style ?token= link is not honoured: it is dropped from the address bar.
+    const old = await get(`${url}?token=${token}`);
+    expect(old.status).toBe(302);
+    expect(old.headers['location']).toBe('/');
+    expect(old.headers['set-cookie']).toBeUndefined();
+    // A local program forging Origin gets nowhere without the token.
+    const wsUrl = `ws://${new URL(url).host}${WS_PATH}`;
+    const origin = new URL(url).origin;
+    const forged = await WsApiClient.connect(wsUrl, { Origin: origin, Cookie: `patchbay_token=${token}` });
+    void forged.call('servers.list');
+    expect(await forged.closed()).toBe(4401);
+    await expect(WsApiClient.connect(wsUrl, { Origin: origin }, `${token}x`)).rejects.toThrow(/4401/);
+    const api = await WsApiClient.connect(wsUrl, { Origin: origin }, token);
+    expect(await api.ok('servers.list')).toEqual([]);
+    api.close();
+  });
+
   it('serves the renderer on 127.0.0.1 with its assets', async () => {
-    const page = await get(url, cookie);
+    const page = await get(url);
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
     expect(page.body).toContain('<title>Patchbay</title>');
     expect(page.body).toContain('Content-Security-Policy');
     const script = page.body.match(/src="\.?(\/assets\/[^"]+\.js)"/)?.[1];
     expect(script).toBeDefined();
-    const asset = await get(new URL(script!, url).href, cookie);
+    const asset = await get(new URL(script!, url).href);
     expect(asset.status).toBe(200);
     expect(asset.headers['content-type']).toMatch(/^text\/javascript/);
   });
 
   it('refuses a foreign Host header (DNS rebinding)', async () => {
-    const res = await get(url, { ...cookie, Host: 'evil.example' });
+    const res = await get(url, { Host: 'evil.example' });
     expect(res.status).toBe(403);
   });
 
   it('keeps requests inside the renderer folder and answers unknown methods with 405', async () => {
-    const escape = await get(new URL('/..%2f..%2f..%2fpackage.json', url).href, cookie);
+    const escape = await get(new URL('/..%2f..%2f..%2fpackage.json', url).href);
     expect(escape.status).toBe(404);
     expect(escape.body).not.toContain('devDependencies');
-    expect((await get(new URL('/assets/missing.js', url).href, cookie)).status).toBe(404);
-    const post = await get(url, cookie, 'POST');
+    expect((await get(new URL('/assets/missing.js', url).href)).status).toBe(404);
+    const post = await get(url, {}, 'POST');
     expect(post.status).toBe(405);
     expect(post.headers['allow']).toBe('GET, HEAD');
   });

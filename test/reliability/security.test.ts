@@ -4,7 +4,6 @@ import { join, resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { request } from 'node:http';
 import { ApiHub } from '../../src/main/core/api/api-hub';
 import { ServerManager } from '../../src/main/core/manager/server-manager';
 import { startHeadlessShell } from '../../src/main/headless';
@@ -110,10 +109,11 @@ describe('secrets never leave through a sink', () => {
     const shell = await startHeadlessShell({ rendererDir: resolve(repoRoot, 'out/renderer'), port: 0, hub });
     closers.push(() => shell.close());
     const shellUrl = new URL(shell.url);
-    const api = await WsApiClient.connect(`ws://${shellUrl.host}${WS_PATH}`, {
-      Cookie: await launchCookie(shell.url),
-      Origin: shellUrl.origin,
-    });
+    const api = await WsApiClient.connect(
+      `ws://${shellUrl.host}${WS_PATH}`,
+      { Origin: shellUrl.origin },
+      shell.token,
+    );
     closers.push(() => api.close());
     const events: unknown[] = [];
     m.on('server-status', (s) => events.push(s));
@@ -238,16 +238,4 @@ function wireForms(secret: string): Set<string> {
     s = JSON.stringify(s).slice(1, -1);
   }
   return forms;
-}
-
-/** Trades the launch URL's token for the cookie the shell sets, as the browser does. */
-function launchCookie(url: string): Promise<string> {
-  return new Promise((resolveCookie, reject) => {
-    request(url, (res) => {
-      res.resume();
-      resolveCookie(String(res.headers['set-cookie']).split(';')[0]!);
-    })
-      .on('error', reject)
-      .end();
-  });
 }

@@ -17,6 +17,7 @@ export class WsApiClient {
       );
       this.raw.push(text);
       const msg = JSON.parse(text) as WsServerMessage;
+      if (msg.t === 'ready') return;
       if (msg.t === 'result') {
         this.pending.get(msg.id)?.(msg.result);
         this.pending.delete(msg.id);
@@ -26,14 +27,52 @@ export class WsApiClient {
     });
   }
 
-  /** Connects with the launch token cookie and an Origin; rejects when the server refuses. */
-  static connect(url: string, headers: Record<string, string>): Promise<WsApiClient> {
+  /**
+   * Connects with `headers` (Origin, Host), sends the launch token as the first message
+   * (when given) and waits for `ready`; rejects when the server refuses the upgrade
+   * (`refused: 403`) or closes on the token (`closed: 4401`).
+   */
+  static connect(url: string, headers: Record<string, string>, token?: string): Promise<WsApiClient> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(url, { headers });
-      ws.once('open', () => resolve(new WsApiClient(ws)));
+      ws.once('open', () => {
+        if (token === undefined) {
+          resolve(new WsApiClient(ws));
+          return;
+        }
+        ws.send(JSON.stringify({ t: 'auth', token }));
+        ws.once('message', (data) => {
+          const text = (
+            Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer)
+          ).toString('utf8');
+          if ((JSON.parse(text) as WsServerMessage).t === 'ready') resolve(new WsApiClient(ws));
+          else reject(new Error(`expected ready, got ${text}`));
+        });
+      });
+      ws.once('close', (code, reason) => reject(new Error(`closed: ${code} ${reason.toString()}`)));
       ws.once('unexpected-response', (_req, res) => reject(new Error(`refused: ${res.statusCode}`)));
       ws.once('error', reject);
     });
+  }
+
+  /** The launch token in the fragment of the URL `patchbay serve` prints. */
+  static tokenOf(printedUrl: string): string {
+    const token = new URLSearchParams(new URL(printedUrl).hash.slice(1)).get('token');
+    if (!token) throw new Error(`no #token= in ${printedUrl}`);
+    return token;
+  }
+
+  /** Resolves with the close code once the server closes this socket. */
+  closed(): Promise<number> {
+    return new Promise((resolve) => {
+      if (this.ws.readyState === WebSocket.CLOSED) resolve(1006);
+      else this.ws.once('close', (code) => resolve(code));
+    });
+  }
+
+  /** Sends raw text, as a hostile client might. */
+  sendRaw(text: string): void {
+    this.ws.send(text);
   }
 
   call<T = unknown>(name: CommandName, args?: unknown): Promise<ApiResult<T>> {

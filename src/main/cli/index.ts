@@ -15,7 +15,7 @@ Commands:
   serve     Serve the Patchbay UI in a browser (no display needed) and run your servers
             --port <n>        port on 127.0.0.1 (default 7300; 0 = any free port)
             --data-dir <dir>  where the server list lives (default: the XDG data dir)
-            --open            open the UI in the default browser
+            --open            open the UI in the default browser ($BROWSER if set)
 
 Options:
   -h, --help      show this help
@@ -73,6 +73,7 @@ async function serve(args: string[]): Promise<number> {
     await manager.shutdown();
     throw err;
   });
+  manager.reservePort(Number(new URL(shell.url).port), "Patchbay's own window");
   process.stdout.write(`Patchbay UI: ${shell.url}\nData: ${dataDir}\n`);
   const restored = await manager.restore();
   for (const s of restored) {
@@ -81,10 +82,11 @@ async function serve(args: string[]): Promise<number> {
       s.url ? `  ${name}: ${s.url}\n` : `  ${name}: not started (${s.error?.message ?? s.state.status})\n`,
     );
   }
-  if (values.open) openInBrowser(shell.url);
+  const opened = values.open ? openInBrowser(shell.url) : undefined;
 
   const stop = (signal: NodeJS.Signals) => {
     process.stdout.write(`\nReceived ${signal}, stopping…\n`);
+    opened?.dispose();
     hub.close();
     Promise.all([shell.close(), manager.shutdown()]).then(
       () => process.exit(0),

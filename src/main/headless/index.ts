@@ -2,10 +2,18 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ApiHub } from '../core/api/api-hub';
 import { ErrorCode, PatchbayError } from '../core/errors';
+import { isCrossSiteRequest } from '../core/http/access-policy';
 import { isAllowedHost } from './host-check';
 import { LaunchToken } from './launch-token';
 import { createStaticHandler } from './static-server';
+import { localRedirectTarget, setUiSecurityHeaders } from './ui-headers';
 import { bindWebSocket } from './ws-binding';
+
+/** Slow or silent clients lose their connection after this; the UI's requests are tiny. */
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+/** One user's tabs need a few dozen at most; a flood is refused rather than served. */
+const MAX_CONNECTIONS = 256;
 
 export interface HeadlessShellOptions {
   /** Directory holding the built renderer (index.html + assets). */
@@ -18,15 +26,18 @@ export interface HeadlessShellOptions {
 }
 
 export interface HeadlessShell {
-  /** The URL to open, with the launch token in it. */
+  /** The URL to open, with the launch token in its fragment. */
   url: string;
+  /** The launch token alone (what the page sends as the WebSocket's first message). */
+  token: string;
   close(): Promise<void>;
 }
 
 /**
  * Serves the renderer and the contract (WebSocket) on loopback so the UI works in any
- * browser. Every request must carry the launch token and a loopback Host; the
- * WebSocket also checks Origin, so another site open in the browser cannot drive it.
+ * browser. The static UI needs no credential; the WebSocket checks Host and Origin on the
+ * upgrade and the launch token in its first message, so neither another site open in the
+ * browser nor another local program can drive it. Cross-site requests are refused.
  */
 export async function startHeadlessShell(options: HeadlessShellOptions): Promise<HeadlessShell> {
   const host = options.host ?? '127.0.0.1';
@@ -38,21 +49,25 @@ export async function startHeadlessShell(options: HeadlessShellOptions): Promise
     origin !== undefined && ['127.0.0.1', 'localhost', '[::1]'].some((h) => origin === `http://${h}:${port}`);
 
   const server = createServer((req, res) => {
+    setUiSecurityHeaders(res);
     if (!isAllowedHost(req.headers.host, port)) {
       res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' });
       res.end('Forbidden: unexpected Host header\n');
       return;
     }
-    if (!token.matches(req)) {
-      res.writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8' });
-      res.end('Open the URL that `patchbay serve` printed: it carries this launch’s access token.\n');
+    // A top-level navigation to the page is fine from anywhere (a link, the --open file):
+    // the page is static and holds no credential. Anything else cross-site is refused.
+    const navigation = req.headers['sec-fetch-mode'] === 'navigate' && req.method === 'GET';
+    if (!navigation && isCrossSiteRequest(req)) {
+      res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('Forbidden: cross-site request\n');
       return;
     }
-    if (token.fromQuery(req.url ?? '/') !== undefined) {
-      // Trade the token in the URL for a cookie, and drop it from the address bar.
-      const url = new URL(req.url ?? '/', 'http://x');
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.searchParams.has('token')) {
+      // An old-style `?token=` link: the token is not honoured; drop it from the address bar.
       url.searchParams.delete('token');
-      res.writeHead(302, { Location: url.pathname + url.search, 'Set-Cookie': token.setCookieHeader() });
+      res.writeHead(302, { Location: localRedirectTarget(url.pathname, url.search) });
       res.end();
       return;
     }
@@ -62,12 +77,16 @@ export async function startHeadlessShell(options: HeadlessShellOptions): Promise
       res.end();
     });
   });
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.maxConnections = MAX_CONNECTIONS;
 
   const ws = options.hub
-    ? bindWebSocket(
-        options.hub,
-        (req) => isAllowedHost(req.headers.host, port) && token.matches(req) && ownOrigin(req.headers.origin),
-      )
+    ? bindWebSocket(options.hub, {
+        allowUpgrade: (req) =>
+          isAllowedHost(req.headers.host, port) && ownOrigin(req.headers.origin) && !isCrossSiteRequest(req),
+        tokenMatches: (given) => token.matches(given),
+      })
     : undefined;
   server.on('upgrade', (req, socket, head) => {
     if (ws) ws.upgrade(req, socket, head);
@@ -94,7 +113,8 @@ export async function startHeadlessShell(options: HeadlessShellOptions): Promise
   const urlHost = host.includes(':') ? `[${host}]` : host;
 
   return {
-    url: `http://${urlHost}:${port}/?token=${token.value}`,
+    url: `http://${urlHost}:${port}/#token=${token.value}`,
+    token: token.value,
     close: () =>
       new Promise<void>((resolve) => {
         ws?.close();

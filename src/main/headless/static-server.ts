@@ -61,8 +61,6 @@ export function createStaticHandler(root: string) {
       'Content-Length': info.size,
       // Hashed assets may be cached; the HTML that names them may not.
       'Cache-Control': isHtml ? 'no-store' : 'public, max-age=31536000, immutable',
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'no-referrer',
     });
     if (req.method === 'HEAD') {
       res.end();

@@ -25,6 +25,8 @@ const EXPOSE_HEADERS = 'Mcp-Session-Id, MCP-Protocol-Version';
 export class AccessPolicy {
   private readonly hosts: Set<string>;
   private readonly origins: Set<string>;
+  /** Origins the user listed for browser-based clients: the only cross-site callers let in. */
+  private readonly extraOrigins: Set<string>;
   private readonly token: Buffer | undefined;
   /** Bound beyond loopback (token required) with no host list: any Host is accepted. */
   private readonly anyHost: boolean;
@@ -39,6 +41,7 @@ export class AccessPolicy {
     this.origins = new Set(
       [...loopback.map((h) => `http://${h}:${options.port}`), ...(options.allowedOrigins ?? [])].map(lower),
     );
+    this.extraOrigins = new Set((options.allowedOrigins ?? []).map(lower));
     this.token = options.token ? Buffer.from(options.token) : undefined;
   }
 
@@ -54,6 +57,16 @@ export class AccessPolicy {
       };
     }
     const origin = req.headers.origin;
+    // A page must never make the browser start a session or a process: no-cors requests
+    // (`<img src=/sse>`) carry no Origin, but browsers mark them with Sec-Fetch-Site.
+    if (isCrossSiteRequest(req) && !(origin !== undefined && this.extraOrigins.has(origin.toLowerCase()))) {
+      return {
+        ok: false,
+        status: 403,
+        message: `Forbidden: cross-site browser request (Sec-Fetch-Site: ${String(req.headers['sec-fetch-site'])})`,
+        headers: {},
+      };
+    }
     let cors: OutgoingHttpHeaders = {};
     if (origin !== undefined) {
       if (!this.origins.has(origin.toLowerCase())) {
@@ -98,6 +111,16 @@ export class AccessPolicy {
     const given = Buffer.from(match[1]!.trim());
     return given.length === this.token.length && timingSafeEqual(given, this.token);
   }
+}
+
+/**
+ * True for a browser request another site (or another port) made: `Sec-Fetch-Site`
+ * present and neither `same-origin` nor `none` (typed or opened by the user). Clients
+ * outside browsers send no `Sec-Fetch-*` at all.
+ */
+export function isCrossSiteRequest(req: IncomingMessage): boolean {
+  const site = req.headers['sec-fetch-site'];
+  return site !== undefined && site !== 'same-origin' && site !== 'none';
 }
 
 function lower(s: string): string {

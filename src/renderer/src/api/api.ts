@@ -1,5 +1,6 @@
 import type { ApiResult, ArgsOf, CommandName, EventName, PayloadOf, ResultOf } from '@shared/contract';
 import type { Transport } from './transport';
+import { takeLaunchToken } from './launch-token';
 import { webSocketTransport } from './ws-transport';
 
 /** The single `api` the renderer uses, whichever shell hosts it. */
@@ -34,4 +35,4 @@ function ipcTransport(): Transport | undefined {
   };
 }
 
-export const api: Api = createApi(ipcTransport() ?? webSocketTransport());
+export const api: Api = createApi(ipcTransport() ?? webSocketTransport(undefined, takeLaunchToken()));

@@ -8,7 +8,7 @@ class FakeSocket {
   readyState = 0;
   sent: string[] = [];
   onopen: (() => void) | null = null;
-  onclose: (() => void) | null = null;
+  onclose: ((e?: { code: number }) => void) | null = null;
   onmessage: ((e: { data: string }) => void) | null = null;
   constructor(readonly url: string) {
     FakeSocket.all.push(this);
@@ -20,9 +20,9 @@ class FakeSocket {
     this.readyState = FakeSocket.OPEN;
     this.onopen?.();
   }
-  close(): void {
+  close(code = 1006): void {
     this.readyState = 3;
-    this.onclose?.();
+    this.onclose?.({ code });
   }
 }
 
@@ -73,5 +73,29 @@ describe('the WebSocket transport', () => {
       'servers.list',
     ]);
     expect(resyncs).not.toHaveBeenCalled();
+  });
+
+  it('sends the launch token before anything else on every connect', async () => {
+    const t = webSocketTransport('ws://x/api', 'tok-1');
+    void t.call('servers.list', undefined);
+    FakeSocket.all[0]!.open();
+    expect(FakeSocket.all[0]!.sent.map((m) => (JSON.parse(m) as { t: string }).t)).toEqual(['auth', 'call']);
+    expect(JSON.parse(FakeSocket.all[0]!.sent[0]!)).toEqual({ t: 'auth', token: 'tok-1' });
+    FakeSocket.all[0]!.close();
+    await vi.advanceTimersByTimeAsync(300);
+    FakeSocket.all[1]!.open();
+    expect(JSON.parse(FakeSocket.all[1]!.sent[0]!)).toEqual({ t: 'auth', token: 'tok-1' });
+  });
+
+  it('stops retrying when the token is refused, and says what to do', async () => {
+    const t = webSocketTransport('ws://x/api', 'stale');
+    const call = t.call('servers.list', undefined);
+    FakeSocket.all[0]!.open();
+    FakeSocket.all[0]!.close(4401);
+    expect(await call).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(FakeSocket.all).toHaveLength(1);
+    const later = await t.call('servers.list', undefined);
+    expect(!later.ok && later.error.message).toContain('patchbay serve');
   });
 });

@@ -2,18 +2,24 @@ import {
   type ApiResult,
   type CommandName,
   type EventName,
+  WS_CLOSE_BAD_TOKEN,
   WS_PATH,
   type WsServerMessage,
 } from '@shared/contract';
 import type { Transport } from './transport';
 
+const DISCONNECTED = { code: 'disconnected', message: 'Lost the connection to Patchbay' };
+
 /**
- * The contract over the WebSocket of `patchbay serve`. Calls made while the socket is
- * down wait for it; on a drop it reconnects with backoff and tells the stores, which
- * resubscribe from their last sequence number (no gap, no duplicate).
+ * The contract over the WebSocket of `patchbay serve`. The launch token goes first on
+ * every (re)connect. Calls made while the socket is down wait for it; on a drop it
+ * reconnects with backoff and tells the stores, which resubscribe from their last
+ * sequence number (no gap, no duplicate). A refused token stops the retries: only the
+ * printed URL helps then.
  */
 export function webSocketTransport(
   url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${WS_PATH}`,
+  token?: string,
 ): Transport {
   const eventListeners = new Set<(name: EventName, payload: unknown) => void>();
   const reconnectListeners = new Set<() => void>();
@@ -23,6 +29,7 @@ export function webSocketTransport(
   let socket: WebSocket | undefined;
   let delay = 250;
   let needsResync = false;
+  let refused = false;
 
   const connect = () => {
     const ws = new WebSocket(url);
@@ -31,6 +38,8 @@ export function webSocketTransport(
     ws.onopen = () => {
       opened = true;
       delay = 250;
+      // Messages are read in order: the token is checked before any queued call.
+      if (token !== undefined) ws.send(JSON.stringify({ t: 'auth', token }));
       for (const m of queue.splice(0)) ws.send(m);
       // Resync after any drop, and after calls failed before the first open (a load that
       // failed must run again): the stores reload and resubscribe from their last seq.
@@ -39,6 +48,7 @@ export function webSocketTransport(
     };
     ws.onmessage = (e: MessageEvent<string>) => {
       const msg = JSON.parse(e.data) as WsServerMessage;
+      if (msg.t === 'ready') return;
       if (msg.t === 'result') {
         pending.get(msg.id)?.(msg.result);
         pending.delete(msg.id);
@@ -46,18 +56,27 @@ export function webSocketTransport(
         for (const l of eventListeners) l(msg.name, msg.payload);
       }
     };
-    ws.onclose = () => {
+    ws.onclose = (e?: CloseEvent) => {
       // A call that failed here must not run later: its queued message goes too.
       queue.length = 0;
       if (opened || pending.size > 0) needsResync = true;
+      refused = e?.code === WS_CLOSE_BAD_TOKEN;
       for (const [id, resolve] of pending) {
-        resolve({ ok: false, error: { code: 'disconnected', message: 'Lost the connection to Patchbay' } });
+        resolve({ ok: false, error: refusedError() ?? DISCONNECTED });
         pending.delete(id);
       }
+      if (refused) return;
       setTimeout(connect, delay);
       delay = Math.min(delay * 2, 5000);
     };
   };
+  const refusedError = () =>
+    refused
+      ? {
+          code: 'unauthorized',
+          message: 'Patchbay refused this page’s access token: open the URL that `patchbay serve` printed.',
+        }
+      : undefined;
   connect();
 
   return {
@@ -65,6 +84,11 @@ export function webSocketTransport(
       const id = nextId++;
       const text = JSON.stringify({ t: 'call', id, name, args });
       return new Promise((resolve) => {
+        const error = refusedError();
+        if (error) {
+          resolve({ ok: false, error });
+          return;
+        }
         pending.set(id, resolve);
         if (socket?.readyState === WebSocket.OPEN) socket.send(text);
         else queue.push(text);
