@@ -90,15 +90,42 @@ describe('shared mode', () => {
     expect(b.delivered.some((d) => d.msg.method === 'roots/list')).toBe(false);
   });
 
-  it('sends server requests only to a client that declared the capability, else answers -32601', async () => {
+  it('initializes the process with every client capability, so a later client that can sample may', async () => {
     const r = await started();
     const plain = await EngineTestClient.connect(r, 'plain', {});
+    const view = JSON.parse(await plain.call('client_info')) as { lastInitialize: { capabilities: object } };
+    expect(view.lastInitialize.capabilities).toEqual({ sampling: {}, elicitation: {}, roots: {} });
+    expect(plain.session.client.capabilities).toEqual({}); // the session keeps its own
+    const capable = await EngineTestClient.connect(r, 'capable');
+    expect(await capable.call('sample', { prompt: 'x' })).toBe('sampled: from capable');
+  });
+
+  it('answers for a client that lacks the capability, and never asks another client', async () => {
+    const r = await started();
+    const plain = await EngineTestClient.connect(r, 'plain', {});
+    const capable = await EngineTestClient.connect(r, 'capable');
     expect(await plain.call('sample', { prompt: 'x' })).toMatch(
-      /No connected client can handle sampling\/createMessage/,
+      /cannot handle sampling\/createMessage \(it did not declare the capability\)/,
     );
-    await EngineTestClient.connect(r, 'capable');
-    // plain's request is the one in flight, but it cannot sample: the capable session is asked.
-    expect(await plain.call('sample', { prompt: 'x' })).toBe('sampled: from capable');
+    expect(await plain.call('roots')).toBe('[]');
+    expect(JSON.parse(await plain.call('elicit', { message: 'name?' }))).toEqual({ action: 'decline' });
+    expect(capable.delivered.filter((d) => 'id' in d.msg && d.msg.method !== undefined)).toEqual([]);
+    expect(await plain.call('ping_client')).toBe('pong'); // ping needs no capability
+  });
+
+  it('refuses a server request while two sessions have requests in flight', async () => {
+    const r = await started();
+    const a = await EngineTestClient.connect(r, 'a');
+    const b = await EngineTestClient.connect(r, 'b');
+    void a.request('tools/call', { name: 'hang', arguments: {} }, 'h');
+    await until(() => a.session.pendingCount === 1, 2000, 'a in flight');
+    expect(await b.call('sample', { prompt: 'secret of b' })).toMatch(
+      /cannot tell which client sampling\/createMessage is for: 2 clients have requests in flight/,
+    );
+    const asked = (c: EngineTestClient) =>
+      c.delivered.filter((d) => d.msg.method === 'sampling/createMessage');
+    expect(asked(a)).toEqual([]);
+    expect(asked(b)).toEqual([]);
   });
 
   it('broadcasts list_changed to every session', async () => {

@@ -10,8 +10,11 @@ import {
   idKey,
   progressTokenOf,
 } from '../jsonrpc/message';
+import type { SlotState } from '../stdio/process-slot';
 import { type ProcessExit, type StdioProcess, describeExit } from '../stdio/stdio-process';
+import { type Held, HeldMessages, holdDeadline, unavailableReason } from './held-messages';
 import { levelRank, mostVerbose } from './logging-levels';
+import { routeServerRequest, withEveryClientCapability } from './shared-client-requests';
 import type { SharedSession } from './shared-session';
 
 /** A request forwarded under a proxy id; `session` undefined for the proxy's own requests. */
@@ -22,6 +25,10 @@ interface Inflight {
   originalToken: JsonRpcId | undefined;
   /** For resources/subscribe: the URI, to undo the subscription if the server refuses. */
   uri?: string;
+  /** For the first initialize: its params as sent, replayed after a crash. */
+  initParams?: Record<string, unknown>;
+  /** Patchbay's own initialize of a restarted process. */
+  revival?: boolean;
 }
 
 type InitState =
@@ -29,21 +36,33 @@ type InitState =
   | { state: 'pending'; waiters: { session: SharedSession; id: JsonRpcId }[] }
   | { state: 'done'; result: unknown };
 
-/** Which client capability a server→client request needs. */
-const CAPABILITY_FOR: Record<string, string | undefined> = {
-  'sampling/createMessage': 'sampling',
-  'elicitation/create': 'elicitation',
-  'roots/list': 'roots',
-};
+/** Resource subscriptions one session may hold (each is replayed after a crash). */
+const MAX_SUBSCRIPTIONS = 1024;
+/** Client messages held at most while the process is down (the queue's bound). */
+const MAX_HELD = 1000;
 
 /**
  * Shared mode: many sessions over one process. Request ids are rewritten to proxy
  * numbers and restored exactly on the way back; initialize is forwarded once and
  * answered from cache; progress, cancellation, subscriptions, log levels and
  * server→client requests are routed per PROTOCOL.md "Many sessions, one server".
+ * Sessions outlive the process: after a crash Patchbay re-initializes the restarted one
+ * itself and every session goes on (PROTOCOL.md "Sessions outlive processes").
  */
 export class SharedMux {
+  /** The slot's state, to tell whether a restart is coming (the runtime sets it). */
+  slotState: () => SlotState = () => ({ status: 'stopped' });
   private proc: StdioProcess | undefined;
+  /** The process takes client traffic: it is up and, after a restart, re-initialized. */
+  private open = false;
+  /** The first initialize's params as the process got them; replayed after a crash. */
+  private initParams: Record<string, unknown> | undefined;
+  private readonly held = new HeldMessages<SharedSession>(MAX_HELD, (expired) =>
+    this.failHeld(
+      expired,
+      unavailableReason(this.slotState()) ?? 'The MCP server did not come back in time after a crash',
+    ),
+  );
   private nextId = 1;
   private readonly inflight = new Map<number, Inflight>();
   private readonly sessions = new Set<SharedSession>();
@@ -61,13 +80,21 @@ export class SharedMux {
     return this.sessions.size;
   }
 
-  /** Takes a freshly started process; everything known about the previous one is gone. */
+  /**
+   * Takes a freshly started process. A process that replaces a crashed one is first
+   * re-initialized by Patchbay (messages that arrive meanwhile are held), then sessions go on.
+   */
   attachProcess(proc: StdioProcess): void {
     this.proc = proc;
-    this.init = { state: 'none' };
     this.initializedSent = false;
     proc.onMessage = (msg, raw, kind) => this.fromServer(msg, raw, kind);
     proc.onExit = (exit) => this.processExited(proc, exit);
+    if (this.initParams === undefined) {
+      this.init = { state: 'none' };
+      this.opened();
+    } else {
+      this.revive(proc, this.initParams);
+    }
   }
 
   add(session: SharedSession): void {
@@ -84,6 +111,11 @@ export class SharedMux {
       return;
     }
     session.touch(msg);
+    if (!this.open && 'method' in msg) this.hold(session, msg, raw);
+    else this.route(session, msg, raw);
+  }
+
+  private route(session: SharedSession, msg: JsonRpcMessage, raw: string): void {
     if ('method' in msg) {
       if ('id' in msg) this.clientRequest(session, msg);
       else this.clientNotification(session, msg, raw);
@@ -104,11 +136,21 @@ export class SharedMux {
           this.init.waiters.push({ session, id: msg.id });
         } else {
           this.init = { state: 'pending', waiters: [] };
-          this.forward(session, msg);
+          const initParams = withEveryClientCapability(params);
+          const entry = this.forward(session, msg, initParams);
+          if (entry) entry.initParams = initParams;
         }
         return;
       case 'resources/subscribe': {
         const uri = String(params['uri']);
+        if (!session.subscriptions.has(uri) && session.subscriptions.size >= MAX_SUBSCRIPTIONS) {
+          session.replyError(
+            msg.id,
+            RpcErrorCode.InvalidRequest,
+            `A session holds at most ${MAX_SUBSCRIPTIONS} resource subscriptions in shared mode`,
+          );
+          return;
+        }
         const subs = this.subscribers.get(uri);
         session.subscriptions.add(uri);
         if (subs && subs.size > 0) {
@@ -189,7 +231,7 @@ export class SharedMux {
     const out: JsonRpcRequest = { jsonrpc: '2.0', id: proxyId, method: msg.method };
     if (outParams !== undefined) out.params = outParams;
     try {
-      this.send(JSON.stringify(out), out);
+      this.send(JSON.stringify(out), out, session === undefined);
       return entry;
     } catch (err) {
       this.inflight.delete(proxyId);
@@ -214,7 +256,8 @@ export class SharedMux {
     const entry = this.inflight.get(msg.id);
     if (entry === undefined) return; // cancelled, or its session is gone
     this.inflight.delete(msg.id);
-    if (entry.method === 'initialize') this.initializeAnswered(msg);
+    if (entry.revival) return this.revived(msg);
+    if (entry.method === 'initialize') this.initializeAnswered(msg, entry.initParams);
     const session = entry.session;
     if (session === undefined || !session.untrack(entry.originalId)) return;
     if (entry.method === 'initialize' && msg.error === undefined) session.initialized(msg.result);
@@ -226,9 +269,10 @@ export class SharedMux {
     session.deliver(out, JSON.stringify(out), entry.originalId);
   }
 
-  private initializeAnswered(msg: JsonRpcResponse): void {
+  private initializeAnswered(msg: JsonRpcResponse, initParams: Record<string, unknown> | undefined): void {
     const waiters = this.init.state === 'pending' ? this.init.waiters : [];
     this.init = msg.error === undefined ? { state: 'done', result: msg.result } : { state: 'none' };
+    if (msg.error === undefined) this.initParams = initParams;
     for (const { session, id } of waiters) {
       if (!session.untrack(id)) continue;
       if (msg.error !== undefined) {
@@ -280,26 +324,117 @@ export class SharedMux {
   }
 
   private serverRequest(msg: JsonRpcRequest, raw: string): void {
-    const capability = CAPABILITY_FOR[msg.method];
-    const capable = (s: SharedSession) => capability === undefined || s.hasCapability(capability);
-    let target = this.soleBusySession();
-    if (target === undefined || !capable(target)) {
-      target = undefined;
-      for (const s of this.sessions) {
-        if (capable(s) && (target === undefined || s.lastActivityAt > target.lastActivityAt)) target = s;
-      }
+    const route = routeServerRequest(msg, this.busySessions());
+    if (route.to === 'session') {
+      this.serverRequests.set(idKey(msg.id), route.session);
+      route.session.deliver(msg, raw, route.session.soleRequestId());
+    } else if ('error' in route) {
+      this.tryWrite(errorResponse(msg.id, route.error.code, route.error.message), true);
+    } else {
+      this.tryWrite({ jsonrpc: '2.0', id: msg.id, result: route.result }, true);
     }
-    if (target === undefined) {
-      const err = errorResponse(
-        msg.id,
-        RpcErrorCode.MethodNotFound,
-        `No connected client can handle ${msg.method}`,
+  }
+
+  // ---------------------------------------------------------------- crash and revival
+
+  /**
+   * Re-initializes a process that replaced a crashed one: the cached first initialize
+   * under an id of Patchbay's, then (in `revived`) notifications/initialized, the log
+   * level and the subscriptions. Client messages are held meanwhile.
+   */
+  private revive(proc: StdioProcess, initParams: Record<string, unknown>): void {
+    proc.frameTap?.note(
+      undefined,
+      `Shared process ${proc.pid} started after a crash: Patchbay re-initializes it for ${this.sessions.size} session(s)`,
+    );
+    const id = this.nextId++;
+    this.inflight.set(id, {
+      session: undefined,
+      originalId: id,
+      method: 'initialize',
+      originalToken: undefined,
+      revival: true,
+    });
+    this.tryWrite({ jsonrpc: '2.0', id, method: 'initialize', params: initParams }, true);
+  }
+
+  private revived(msg: JsonRpcResponse): void {
+    const proc = this.proc;
+    if (msg.error !== undefined) {
+      // Nothing sensible to replay onto a server that refused; its own errors speak from here on.
+      proc?.frameTap?.note(
+        undefined,
+        `The restarted server refused Patchbay's initialize: ${msg.error.message}`,
       );
-      this.write(JSON.stringify(err));
+      this.failHeld(
+        this.held.drain(),
+        `The restarted MCP server refused to initialize: ${msg.error.message}`,
+      );
+      this.opened();
       return;
     }
-    this.serverRequests.set(idKey(msg.id), target);
-    target.deliver(msg, raw, target.soleRequestId());
+    this.init = { state: 'done', result: msg.result };
+    this.initializedSent = true;
+    this.tryWrite({ jsonrpc: '2.0', method: 'notifications/initialized' }, true);
+    const level = mostVerbose(this.levels());
+    if (level !== undefined) {
+      this.forward(undefined, { jsonrpc: '2.0', id: 0, method: 'logging/setLevel', params: { level } });
+    }
+    for (const uri of this.subscribers.keys()) {
+      this.forward(undefined, { jsonrpc: '2.0', id: 0, method: 'resources/subscribe', params: { uri } });
+    }
+    for (const s of this.sessions) s.revived();
+    proc?.frameTap?.note(
+      undefined,
+      `Shared process re-initialized: ${this.sessions.size} session(s) go on` +
+        `${level === undefined ? '' : `, log level ${level}`}, ${this.subscribers.size} subscription(s) replayed`,
+    );
+    this.opened();
+  }
+
+  /** The process takes traffic again: held messages go first, in arrival order. */
+  private opened(): void {
+    this.open = true;
+    for (const { session, msg, raw } of this.held.drain()) {
+      if (session.closed) continue;
+      // A held request was tracked so a closing session answers it; routing tracks it anew.
+      if ('id' in msg && 'method' in msg && !session.untrack(msg.id)) continue;
+      this.route(session, msg, raw);
+    }
+  }
+
+  /** Holds a client message while the process is down, or answers at once if no restart is coming. */
+  private hold(session: SharedSession, msg: JsonRpcRequest | JsonRpcNotification, raw: string): void {
+    const isRequest = 'id' in msg;
+    if (!isRequest && msg.method === 'notifications/cancelled') {
+      const rid = msg.params?.['requestId'];
+      const key = typeof rid === 'string' || typeof rid === 'number' ? idKey(rid) : undefined;
+      const cancelled = this.held.take(
+        (h) => h.session === session && 'id' in h.msg && h.msg.id !== null && idKey(h.msg.id) === key,
+      );
+      for (const h of cancelled) if ('id' in h.msg && h.msg.id !== null) session.untrack(h.msg.id);
+      if (cancelled.length > 0) return; // the request never reached the server: nothing to tell it
+    }
+    const deadline = holdDeadline(this.slotState());
+    const refusal =
+      typeof deadline === 'string'
+        ? deadline
+        : this.held.hold({ session, msg, raw, deadline })
+          ? undefined
+          : `${this.held.max} messages are already waiting for the MCP server to restart`;
+    if (refusal === undefined) {
+      if (isRequest) session.track(msg, undefined, undefined);
+    } else if (isRequest) {
+      session.replyError(msg.id, RpcErrorCode.ConnectionClosed, refusal);
+    }
+  }
+
+  private failHeld(held: Held<SharedSession>[], message: string): void {
+    for (const { session, msg } of held) {
+      if ('id' in msg && 'method' in msg && session.untrack(msg.id)) {
+        session.replyError(msg.id, RpcErrorCode.ConnectionClosed, message);
+      }
+    }
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -314,14 +449,18 @@ export class SharedMux {
         continue;
       }
       this.inflight.delete(proxyId);
-      this.tryWrite({
-        jsonrpc: '2.0',
-        method: 'notifications/cancelled',
-        params: { requestId: proxyId, reason: 'The client session closed' },
-      });
+      this.tryWrite(
+        {
+          jsonrpc: '2.0',
+          method: 'notifications/cancelled',
+          params: { requestId: proxyId, reason: 'The client session closed' },
+        },
+        true,
+      );
     }
     if (this.init.state === 'pending')
       this.init.waiters = this.init.waiters.filter((w) => w.session !== session);
+    this.held.take((h) => h.session === session);
     for (const uri of session.subscriptions) {
       if (this.dropSubscriber(session, uri)) {
         this.forward(undefined, { jsonrpc: '2.0', id: 0, method: 'resources/unsubscribe', params: { uri } });
@@ -331,22 +470,49 @@ export class SharedMux {
       if (owner !== session) continue;
       this.serverRequests.delete(key);
       const id = typeof key === 'number' ? key : key.slice(2);
-      this.tryWrite(errorResponse(id, RpcErrorCode.ConnectionClosed, 'The client session closed'));
+      this.tryWrite(errorResponse(id, RpcErrorCode.ConnectionClosed, 'The client session closed'), true);
     }
   }
 
-  /** Ends every session at once when the process dies; their pending requests fail first. */
+  /**
+   * The process died. Requests in flight fail at once. After a crash the sessions stay
+   * (with their subscriptions and log levels) and go on once the slot's restart is
+   * re-initialized; when the exit was asked for (the server stops), they end.
+   */
   private processExited(proc: StdioProcess, exit: ProcessExit): void {
     if (this.proc !== proc) return;
     this.proc = undefined;
-    this.inflight.clear();
-    this.subscribers.clear();
-    this.serverRequests.clear();
-    this.init = { state: 'none' };
+    this.open = false;
     const message = describeExit(exit);
-    for (const s of [...this.sessions])
-      s.finish({ reason: exit.requested ? 'server-stopped' : 'process-exited', message, exit });
-    this.sessions.clear();
+    const inflight = [...this.inflight.values()];
+    this.inflight.clear();
+    this.serverRequests.clear();
+    for (const entry of inflight) {
+      if (entry.session?.untrack(entry.originalId)) {
+        entry.session.replyError(entry.originalId, RpcErrorCode.ConnectionClosed, message);
+      }
+    }
+    if (this.init.state === 'pending') {
+      // The first initialize never got its answer: there is nothing to replay.
+      for (const { session, id } of this.init.waiters) {
+        if (session.untrack(id)) session.replyError(id, RpcErrorCode.ConnectionClosed, message);
+      }
+      this.init = { state: 'none' };
+    }
+    if (exit.requested) {
+      this.subscribers.clear();
+      this.init = { state: 'none' };
+      this.initParams = undefined;
+      this.failHeld(this.held.drain(), message);
+      for (const s of [...this.sessions]) s.finish({ reason: 'server-stopped', message, exit });
+      this.sessions.clear();
+      return;
+    }
+    // The slot learns of the exit a moment later; then held messages either wait or fail.
+    setImmediate(() => {
+      const why = this.open ? undefined : unavailableReason(this.slotState());
+      if (why !== undefined) this.failHeld(this.held.drain(), why);
+    });
   }
 
   /** Ends every session (server stopping). */
@@ -366,14 +532,19 @@ export class SharedMux {
     return true;
   }
 
+  /** The session with requests at the server, when it is the only one. */
   private soleBusySession(): SharedSession | undefined {
-    let found: SharedSession | undefined;
+    const busy = this.busySessions();
+    return busy.length === 1 ? busy[0] : undefined;
+  }
+
+  /** Sessions with a request at the server now (two at most: enough to know it is not one). */
+  private busySessions(): SharedSession[] {
+    const busy: SharedSession[] = [];
     for (const s of this.sessions) {
-      if (!s.busy) continue;
-      if (found) return undefined;
-      found = s;
+      if (s.busy && busy.push(s) === 2) break;
     }
-    return found;
+    return busy;
   }
 
   private levels(): string[] {
@@ -382,21 +553,22 @@ export class SharedMux {
     return out;
   }
 
-  private send(raw: string, msg?: JsonRpcMessage): void {
+  /** `own`: Patchbay's traffic, not a client's (marked in the inspector). */
+  private send(raw: string, msg?: JsonRpcMessage, own = false): void {
     if (!this.proc) throw new Error('The MCP server process is not running');
-    this.proc.send(raw, msg);
+    this.proc.send(raw, msg, own ? { own } : undefined);
   }
 
-  private write(raw: string): void {
+  private write(raw: string, msg?: JsonRpcMessage, own = false): void {
     try {
-      this.send(raw);
+      this.send(raw, msg, own);
     } catch {
       // Notifications and responses have nobody to tell; the exit handler reports the cause.
     }
   }
 
-  private tryWrite(msg: JsonRpcMessage): void {
-    this.write(JSON.stringify(msg));
+  private tryWrite(msg: JsonRpcMessage, own = false): void {
+    this.write(JSON.stringify(msg), msg, own);
   }
 }
 

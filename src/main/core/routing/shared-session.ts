@@ -25,8 +25,9 @@ export class SharedSession extends SessionBase {
     return this.mux.pid;
   }
 
+  /** A request of this session is at the server now (held or locally answered ones do not count). */
   get busy(): boolean {
-    return this.pending.size > 0;
+    return this.proxyIds.size > 0;
   }
 
   send(msg: JsonRpcMessage, raw: string): void {
@@ -77,6 +78,11 @@ export class SharedSession extends SessionBase {
 
   soleRequestId(): JsonRpcId | undefined {
     return this.pending.soleId();
+  }
+
+  /** The shared process was restarted and re-initialized under this session. */
+  revived(): void {
+    this.revivals++;
   }
 
   initialized(result: unknown): void {

@@ -21,7 +21,12 @@ const MODES = [
   {
     value: 'shared',
     label: 'Shared',
-    note: 'One process for all clients, request ids rewritten. Cheaper; for servers that keep no per-client state.',
+    // What shared mode gives up (issue 14): see routing/shared-client-requests.ts.
+    note:
+      'One process for all clients, request ids rewritten: cheaper, and for servers that hold an exclusive resource. ' +
+      'It gives up: the server sees one client (the first one’s protocol version; what it remembers, all share), ' +
+      'and its sampling, elicitation and roots requests reach a client only while that client alone has a call ' +
+      'running. Otherwise Patchbay answers for it (no roots, declined, or an error), so tools that need them can fail.',
   },
 ] as const;
 
