@@ -54,6 +54,13 @@ export class HttpSession implements SessionSink {
     return this.engine.client.protocolVersion ?? '2025-03-26';
   }
 
+  /** True while the client holds a stream open here (GET, legacy SSE, or an unfinished POST stream). */
+  hasOpenStream(): boolean {
+    if (this.legacyStream?.isOpen || this.getStream?.isOpen) return true;
+    for (const r of this.streams.values()) if (!r.finished) return true;
+    return false;
+  }
+
   /** A fresh stream id for a POST response stream. */
   newStreamId(): string {
     return `p${this.nextStream++}`;

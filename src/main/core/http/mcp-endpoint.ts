@@ -30,6 +30,8 @@ export interface EndpointTap {
  */
 export class McpEndpoint {
   readonly sessions = new Map<string, HttpSession>();
+  /** Sessions between the capacity check and their engine session existing. */
+  private opening = 0;
 
   constructor(
     private readonly runtime: ServerRuntime,
@@ -55,7 +57,8 @@ export class McpEndpoint {
 
   /** Creates the HTTP side of a session and opens it on the engine; shared with legacy /sse. */
   async openSession(res: ServerResponse, cors: OutgoingHttpHeaders): Promise<HttpSession | undefined> {
-    if (this.sessions.size >= this.options.maxSessions) {
+    // Sessions still opening count too: concurrent initializes must not overshoot the cap.
+    if (this.sessions.size + this.opening >= this.options.maxSessions && !this.evictIdleSession()) {
       replyError(
         res,
         503,
@@ -70,6 +73,7 @@ export class McpEndpoint {
     const session = new HttpSession({ events: this.options.events, maxQueued: this.options.maxQueued }, (s) =>
       this.sessions.delete(s.id),
     );
+    this.opening++;
     try {
       session.engine = await this.runtime.openSession(session);
     } catch (err) {
@@ -79,9 +83,27 @@ export class McpEndpoint {
         headers: busy ? { ...cors, 'Retry-After': '5' } : cors,
       });
       return undefined;
+    } finally {
+      this.opening--;
     }
     this.sessions.set(session.id, session);
     return session;
+  }
+
+  /**
+   * At the sessions cap: ends the least-recently-active session with nothing in flight and
+   * no open stream; its next request gets 404 and its client re-initializes. False when none is idle.
+   */
+  private evictIdleSession(): boolean {
+    let victim: HttpSession | undefined;
+    for (const s of this.sessions.values()) {
+      if (s.ended || !s.engine.idle) continue;
+      if (!victim || s.engine.lastActivityAt < victim.engine.lastActivityAt) victim = s;
+    }
+    if (!victim) return false;
+    this.sessions.delete(victim.id);
+    void victim.engine.close('evicted');
+    return true;
   }
 
   private async post(req: IncomingMessage, res: ServerResponse, cors: OutgoingHttpHeaders): Promise<void> {
