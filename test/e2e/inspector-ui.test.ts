@@ -53,6 +53,66 @@ describe('the inspector in the browser (patchbay serve)', () => {
   const details = () => page.getByRole('region', { name: 'Frame details' });
   const raw = () => details().getByRole('region', { name: 'Raw' }).textContent();
 
+  it("hides Patchbay's own start-up probe by default and shows it, muted and tagged, with the toggle", async () => {
+    const toggle = page.getByLabel("Show Patchbay's own traffic");
+    expect(await toggle.isChecked()).toBe(false);
+    const discoverRows = async () => (await rows()).filter((c) => c[5]?.includes('server/discover'));
+    const counts = async () => {
+      const el = page.getByTestId('frame-count');
+      return {
+        held: Number(await el.getAttribute('data-held')),
+        shown: await page.locator('[data-seq]').count(),
+      };
+    };
+    // The client's own initialize shows; the probe's four frames (discover, its -32601, the
+    // probe's initialize and its answer) are held but not listed.
+    await expect
+      .poll(async () => (await rows()).some((c) => c[2] === '⇢' && c[5] === 'initialize'))
+      .toBe(true);
+    await expect
+      .poll(async () => {
+        const c = await counts();
+        return c.held - c.shown;
+      })
+      .toBeGreaterThanOrEqual(4);
+    expect(await discoverRows()).toEqual([]);
+
+    await toggle.check();
+    await expect.poll(async () => (await discoverRows()).length).toBe(1);
+    const [discover] = await discoverRows();
+    expect(discover!.slice(2, 6)).toEqual(['→', 'stdio', 'req', 'Patchbayserver/discover']);
+    // Its Method not found answer: Patchbay's, tagged, and not painted as an error.
+    const answer = page
+      .locator('[data-seq].by-patchbay', { hasText: 'patchbay-discover' })
+      .filter({ has: page.locator('.tag-kind', { hasText: 'err' }) });
+    await expect.poll(() => answer.count()).toBe(1);
+    expect(await answer.locator('.own-tag').textContent()).toBe('Patchbay');
+    expect(await answer.getAttribute('class')).not.toContain('kind-error');
+    const seq = await answer.getAttribute('data-seq');
+    // A string: this tsconfig has no DOM types.
+    const colours = await page.evaluate<{ row: string; kind: string; danger: string }>(`(() => {
+      const row = document.querySelector('[data-seq="${seq}"]');
+      const probe = document.createElement('span');
+      probe.style.color = 'var(--danger)';
+      document.body.append(probe);
+      const danger = getComputedStyle(probe).color;
+      probe.remove();
+      return { row: getComputedStyle(row).color, kind: getComputedStyle(row.children[4]).color, danger };
+    })()`);
+    expect(colours.row).not.toBe(colours.danger);
+    expect(colours.kind).not.toBe(colours.danger);
+    // by:patchbay lists only Patchbay's own frames.
+    await filter('by:patchbay');
+    await expect
+      .poll(async () => (await rows()).map((c) => c.slice(2, 5).join(' ')))
+      .toEqual(['→ stdio req', '← stdio err', '→ stdio req', '← stdio res']);
+
+    await filter('');
+    await toggle.uncheck();
+    await expect.poll(async () => (await discoverRows()).length).toBe(0);
+    expect(problems).toEqual([]);
+  });
+
   it('shows the four legs of a tools/call, filters them, and opens request and response', async () => {
     const result = await client.callTool({ name: 'echo', arguments: { text: 'hello inspector' } });
     expect(JSON.stringify(result)).toContain('hello inspector');

@@ -90,6 +90,7 @@ export function FrameDetail({ serverId }: { serverId: string }) {
         <span className="detail-meta muted mono" title={frame.sessionId && `Session ${frame.sessionId}`}>
           #{frame.seq} · {formatTime(frame.ts)} · {formatBytes(frame.bytes)}
           {frame.sessionId ? ` · session ${shortSession(frame.sessionId)}` : ''}
+          {frame.by ? " · Patchbay's own" : ''}
         </span>
         {pair ? (
           <button

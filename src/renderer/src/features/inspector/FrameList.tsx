@@ -230,7 +230,9 @@ const FrameRow = memo(function FrameRow({
   index: number;
   selected: boolean;
 }) {
-  const noisePreview = f.method === undefined && f.kind === 'noise' ? f.raw.slice(0, 120) : undefined;
+  const noisePreview =
+    f.method === undefined && (f.kind === 'noise' || f.kind === 'note') ? f.raw.slice(0, 120) : undefined;
+  const own = f.by !== undefined;
   return (
     <div
       role="row"
@@ -238,7 +240,8 @@ const FrameRow = memo(function FrameRow({
       aria-rowindex={index + 2}
       aria-selected={selected}
       data-seq={f.seq}
-      className={`frame-row kind-${f.kind}${selected ? ' selected' : ''}`}
+      // Patchbay's own frames are muted and never take a kind's colour: its probe's -32601 is no error of the user's.
+      className={`frame-row ${own ? 'by-patchbay' : `kind-${f.kind}`}${selected ? ' selected' : ''}`}
       style={{ transform: `translateY(${index * ROW_HEIGHT}px)` }}
     >
       <span role="gridcell" className="time">
@@ -257,6 +260,11 @@ const FrameRow = memo(function FrameRow({
         {KIND_LABEL[f.kind]}
       </span>
       <span role="gridcell" className={noisePreview === undefined ? 'method' : 'method preview'}>
+        {own && (
+          <span className="own-tag" title="Patchbay's own traffic, not your client's">
+            Patchbay
+          </span>
+        )}
         {f.method ?? noisePreview ?? ''}
       </span>
       <span role="gridcell" className="id">

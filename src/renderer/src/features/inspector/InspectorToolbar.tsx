@@ -16,6 +16,7 @@ const KINDS: readonly FrameKind[] = [
   'endpoint',
   'keepalive',
   'priming',
+  'note',
 ];
 
 /** Filter box, quick selects, pause, export and clear, with the counts that matter. */
@@ -72,7 +73,7 @@ export function InspectorToolbar({
           aria-label="Filter frames"
           aria-describedby={s.problems.length ? problemsId : undefined}
           aria-invalid={s.problems.length > 0}
-          placeholder="Filter: method:tools/call session:a1f leg:stdin kind:error id:7 or any text   ( / )"
+          placeholder="Filter: method:tools/call session:a1f leg:stdin kind:error id:7 by:patchbay or any text   ( / )"
           value={s.filterText}
           spellCheck={false}
           onChange={(e) => setFilterText(e.target.value)}
@@ -123,6 +124,14 @@ export function InspectorToolbar({
             onChange={(e) => setQuickFilter({ showKeepalives: e.target.checked })}
           />
           Show keep-alives
+        </label>
+        <label className="toggle" title="The start-up probe, session revivals and their notes (by:patchbay)">
+          <input
+            type="checkbox"
+            checked={s.showOwn}
+            onChange={(e) => setQuickFilter({ showOwn: e.target.checked })}
+          />
+          Show Patchbay&apos;s own traffic
         </label>
       </div>
       <div className="inspector-actions">

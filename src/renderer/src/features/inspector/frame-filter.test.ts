@@ -91,4 +91,48 @@ describe('compileFilter', () => {
     expect(matches('', { kind: 'priming' })(priming)).toBe(true);
     expect(matches('')(req!)).toBe(true);
   });
+
+  it("hides Patchbay's own frames unless shown, asked for with by:patchbay, or asked for as notes", () => {
+    const probe = frame(3, {
+      by: 'patchbay',
+      kind: 'error',
+      leg: 'server→proxy',
+      transport: 'stdio',
+      rpcId: 'patchbay-discover',
+      raw: '{"jsonrpc":"2.0","id":"patchbay-discover","error":{"code":-32601,"message":"Method not found"}}',
+    });
+    const note = frame(4, {
+      by: 'patchbay',
+      kind: 'note',
+      leg: 'proxy→server',
+      transport: 'stdio',
+      raw: 'session revived',
+    });
+    expect(matches('')(probe)).toBe(false);
+    expect(matches('kind:error')(probe)).toBe(false); // never counted among the user's errors
+    expect(matches('', { showOwn: true })(probe)).toBe(true);
+    expect(matches('', { showOwn: true })(req!)).toBe(true);
+    expect(matches('by:patchbay')(probe)).toBe(true);
+    expect(matches('by:patchbay')(req!)).toBe(false);
+    expect(matches('-by:user')(probe)).toBe(true);
+    expect(matches('by:user', { showOwn: true })(probe)).toBe(false);
+    expect(matches('by:user', { showOwn: true })(req!)).toBe(true);
+    expect(matches('-by:patchbay', { showOwn: true })(probe)).toBe(false);
+    expect(matches('kind:note')(note)).toBe(true);
+    expect(matches('', { kind: 'note' })(note)).toBe(true);
+    expect(matches('revived')(note)).toBe(false);
+    // Own keep-alives would need both asks; quiet kinds stay hidden with own shown.
+    const ka = frame(5, { kind: 'keepalive', by: 'patchbay', raw: ': keepalive\n\n' });
+    expect(matches('', { showOwn: true })(ka)).toBe(false);
+    expect(matches('', { showOwn: true, showKeepalives: true })(ka)).toBe(true);
+    expect(matches('', { showKeepalives: true })(ka)).toBe(false);
+  });
+
+  it('reads by: tokens and says plainly when the owner is unknown', () => {
+    expect(parseFilter('by:Patchbay -by:user').terms).toEqual([
+      { field: 'by', value: 'patchbay', negate: false },
+      { field: 'by', value: 'user', negate: true },
+    ]);
+    expect(parseFilter('by:martians').problems[0]).toContain('by:patchbay');
+  });
 });

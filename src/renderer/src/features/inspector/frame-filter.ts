@@ -1,11 +1,15 @@
 import type { Frame, FrameKind, FrameTransport, Leg } from '@shared/frames';
 
+/** Whose frames a `by:` token picks: Patchbay's own traffic, or the user's (everything else). */
+export type FrameOwner = 'patchbay' | 'user';
+
 /** One `key:value` token (or free text) of the filter box; all terms must match. */
 export type FilterTerm =
   | { field: 'method' | 'session' | 'id' | 'text'; value: string; negate: boolean }
   | { field: 'leg'; value: Leg; negate: boolean }
   | { field: 'kind'; value: FrameKind; negate: boolean }
-  | { field: 'transport'; value: FrameTransport; negate: boolean };
+  | { field: 'transport'; value: FrameTransport; negate: boolean }
+  | { field: 'by'; value: FrameOwner; negate: boolean };
 
 export interface ParsedFilter {
   terms: FilterTerm[];
@@ -20,6 +24,8 @@ export interface FilterOptions {
   /** A session id (or its start). */
   session?: string | undefined;
   showKeepalives?: boolean;
+  /** Show Patchbay's own traffic (probe, revivals, notes): hidden unless asked for. */
+  showOwn?: boolean;
 }
 
 export type FramePredicate = (f: Frame) => boolean;
@@ -59,6 +65,14 @@ const KIND_NAMES: Record<string, FrameKind> = {
   'keep-alive': 'keepalive',
   endpoint: 'endpoint',
   priming: 'priming',
+  note: 'note',
+};
+
+const OWNER_NAMES: Record<string, FrameOwner> = {
+  patchbay: 'patchbay',
+  own: 'patchbay',
+  user: 'user',
+  you: 'user',
 };
 
 const TRANSPORTS: readonly FrameTransport[] = ['http', 'sse', 'stdio'];
@@ -77,7 +91,10 @@ function tokens(text: string): { token: string; literal: boolean }[] {
   return out;
 }
 
-/** Reads the filter box: `method:tools/call session:a1f leg:stdin kind:error id:7`, `-key:` negates, the rest is text. */
+/**
+ * Reads the filter box: `method:tools/call session:a1f leg:stdin kind:error id:7 by:patchbay`,
+ * `-key:` negates, the rest is text.
+ */
 export function parseFilter(text: string): ParsedFilter {
   const terms: FilterTerm[] = [];
   const problems: string[] = [];
@@ -114,6 +131,12 @@ export function parseFilter(text: string): ParsedFilter {
         else problems.push(`Unknown transport "${value}": use http, sse or stdio`);
         break;
       }
+      case 'by': {
+        const owner = OWNER_NAMES[value.toLowerCase()];
+        if (owner) terms.push({ field: 'by', value: owner, negate });
+        else problems.push(`Unknown owner "${value}": use by:patchbay or by:user`);
+        break;
+      }
       default:
         // `https://…` or `foo:bar` in a payload: plain text, not a mistake.
         terms.push({ field: 'text', value: token, negate: false });
@@ -143,6 +166,8 @@ function termTest(term: FilterTerm): FramePredicate {
       return (f) => f.kind === term.value;
     case 'transport':
       return (f) => f.transport === term.value;
+    case 'by':
+      return term.value === 'patchbay' ? (f) => f.by !== undefined : (f) => f.by === undefined;
     case 'text': {
       const re = new RegExp(escapeRegExp(term.value), 'i');
       return (f) => re.test(f.raw);
@@ -150,7 +175,17 @@ function termTest(term: FilterTerm): FramePredicate {
   }
 }
 
-/** The typed filter, the quick selects and the keep-alive toggle as one test per frame. */
+/** Whether the filter asks for Patchbay's own frames, which are hidden otherwise. */
+function asksForOwn(parsed: ParsedFilter, options: FilterOptions): boolean {
+  if (options.showOwn === true || options.kind === 'note') return true;
+  return parsed.terms.some(
+    (t) =>
+      (t.field === 'by' && (t.value === 'patchbay') !== t.negate) ||
+      (t.field === 'kind' && !t.negate && t.value === 'note'),
+  );
+}
+
+/** The typed filter, the quick selects and the toggles as one test per frame. */
 export function compileFilter(parsed: ParsedFilter, options: FilterOptions = {}): FramePredicate {
   const tests: FramePredicate[] = [];
   for (const term of parsed.terms) {
@@ -164,7 +199,11 @@ export function compileFilter(parsed: ParsedFilter, options: FilterOptions = {})
     options.showKeepalives === true ||
     (options.kind !== undefined && QUIET_KINDS.has(options.kind)) ||
     parsed.terms.some((t) => t.field === 'kind' && !t.negate && QUIET_KINDS.has(t.value));
-  if (!askedForQuiet) tests.unshift((f) => !QUIET_KINDS.has(f.kind));
+  const showOwn = asksForOwn(parsed, options);
+  // What is hidden by default is one test, not two: it runs on every frame of the view.
+  if (!askedForQuiet && !showOwn) tests.unshift((f) => f.by === undefined && !QUIET_KINDS.has(f.kind));
+  else if (!askedForQuiet) tests.unshift((f) => !QUIET_KINDS.has(f.kind));
+  else if (!showOwn) tests.unshift((f) => f.by === undefined);
   if (tests.length === 0) return () => true;
   if (tests.length === 1) return tests[0]!;
   return (f) => {

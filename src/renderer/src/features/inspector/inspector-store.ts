@@ -10,6 +10,8 @@ export interface InspectorState {
   kind: FrameKind | undefined;
   session: string | undefined;
   showKeepalives: boolean;
+  /** Show Patchbay's own traffic (hidden by default: it is not the user's conversation). */
+  showOwn: boolean;
   /** Filter tokens that could not be understood, said plainly. */
   problems: string[];
   paused: boolean;
@@ -25,6 +27,7 @@ const initial: InspectorState = {
   kind: undefined,
   session: undefined,
   showKeepalives: false,
+  showOwn: false,
   problems: [],
   paused: false,
   pausedAtSeq: 0,
@@ -39,7 +42,13 @@ function applyFilter(): void {
   const s = inspectorStore.getState();
   const parsed = parseFilter(s.filterText);
   frameIndex.setFilter(
-    compileFilter(parsed, { leg: s.leg, kind: s.kind, session: s.session, showKeepalives: s.showKeepalives }),
+    compileFilter(parsed, {
+      leg: s.leg,
+      kind: s.kind,
+      session: s.session,
+      showKeepalives: s.showKeepalives,
+      showOwn: s.showOwn,
+    }),
   );
   inspectorStore.setState({ problems: parsed.problems });
   publish();
@@ -54,7 +63,7 @@ export function setFilterText(filterText: string): void {
 }
 
 export function setQuickFilter(
-  quick: Partial<Pick<InspectorState, 'leg' | 'kind' | 'session' | 'showKeepalives'>>,
+  quick: Partial<Pick<InspectorState, 'leg' | 'kind' | 'session' | 'showKeepalives' | 'showOwn'>>,
 ): void {
   inspectorStore.setState(quick);
   applyFilter();
@@ -95,5 +104,5 @@ export function syncEpoch(epoch: number): void {
   resetView();
 }
 
-// The index starts with the default filter: keep-alives hidden.
+// The index starts with the default filter: keep-alives and Patchbay's own traffic hidden.
 frameIndex.setFilter(compileFilter(parseFilter(''), {}));
