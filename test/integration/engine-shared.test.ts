@@ -157,6 +157,22 @@ describe('shared mode', () => {
     expect((await serverView(c)).subscriptions).toEqual([]); // last subscriber gone: unsubscribed
   });
 
+  it('bounds the subscriptions one session holds (each is replayed after a crash)', async () => {
+    const r = await started();
+    const a = await EngineTestClient.connect(r, 'a');
+    const uris = Array.from({ length: 1024 }, (_, i) => `fixture://many/${i}`);
+    // One at a time: the test client's waitFor scans every delivery for every waiter.
+    for (const uri of uris) expect((await a.request('resources/subscribe', { uri })).error).toBeUndefined();
+    // Subscribing again to one it holds is fine; one more is refused, clearly.
+    expect((await a.request('resources/subscribe', { uri: uris[0] })).error).toBeUndefined();
+    const refused = await a.request('resources/subscribe', { uri: 'fixture://many/one-too-many' });
+    expect(refused.error?.message).toMatch(/at most 1024 resource subscriptions/);
+    await a.request('resources/unsubscribe', { uri: uris[0] });
+    expect(
+      (await a.request('resources/subscribe', { uri: 'fixture://many/one-too-many' })).error,
+    ).toBeUndefined();
+  });
+
   it('keeps a log level per session and sets the server to the most verbose', async () => {
     const r = await started();
     const quiet = await EngineTestClient.connect(r, 'quiet');
