@@ -1,9 +1,12 @@
 import { Agent, type IncomingHttpHeaders, type IncomingMessage, request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type InspectedCli, startInspectedCli } from '../support/inspector';
-import { FIXTURE } from '../support/engine-client';
 import { MiB, descendants, fdCount, rssBytes } from '../support/proc-stats';
-import { sleep } from '../support/http-wire';
+import { cleanupAll, onCleanup, openSession, postRpc, serve, sleep } from '../support/http-wire';
+import { FIXTURE } from '../support/engine-client';
+import { liveChildren, setChildListener } from '../../src/main/core/stdio/child-registry';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
 // Issue 10, Faults: session churn. 2,000 sessions opened and closed against `patchbay run`
 // (Streamable HTTP sessions ended with DELETE, legacy /sse sessions ended by dropping the
@@ -241,4 +244,88 @@ describe('session churn', () => {
       expect(cli.child.exitCode).toBeNull();
     });
   }
+});
+
+// Issue 14: 1,000 sessions opened and abandoned (no DELETE, as most clients do when they quit)
+// against default limits (16 processes, 100 sessions). Idle processes are reclaimed and idle
+// sessions evicted, so new clients keep getting in, and a session that comes back is revived.
+// Each new session at the cap costs a process stop and a spawn, so it fronts the awk server
+// (the Node fixture took 76 s for the 1,000 on a busy 2-core machine, nearly all Node start-up).
+describe('abandoned sessions', () => {
+  afterEach(cleanupAll);
+
+  it('1,000 abandoned sessions at default limits: new clients connect, a returning one works, processes stay under the cap', async () => {
+    const { port, url, runtime } = await serve({
+      command: AWK_SERVER[0],
+      args: AWK_SERVER.slice(1),
+      mode: 'isolated',
+    });
+    const cap = 16;
+    let maxLive = liveChildren().length;
+    // Told of every spawn, so the peak is exact rather than sampled.
+    setChildListener({
+      spawned: () => (maxLive = Math.max(maxLive, liveChildren().length)),
+      exited: () => {},
+    });
+    onCleanup(() => setChildListener(undefined));
+    const ids: string[] = [];
+    const started = Date.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < 1000) {
+          const n = next++;
+          ids[n] = await openSession(port, VERSION);
+        }
+      }),
+    );
+    const seconds = (Date.now() - started) / 1000;
+    expect(new Set(ids).size).toBe(1000);
+    expect(runtime.listSessions().length).toBeLessThanOrEqual(100);
+
+    // A new client connects and calls a tool.
+    const client = new Client({ name: 'late', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+    onCleanup(() => client.close());
+    // The awk server answers every call with an empty result: what matters is that it got there.
+    expect(await client.callTool({ name: 'echo', arguments: { text: 'in' } })).toEqual({ content: [] });
+
+    // An abandoned session that is still within the sessions cap comes back and works.
+    const back = ids[950]!;
+    const pidBefore = runtime.getSession(back)?.pid;
+    const ping = await postRpc(
+      port,
+      { jsonrpc: '2.0', id: 2, method: 'ping' },
+      {
+        accept: 'application/json',
+        'mcp-session-id': back,
+        'mcp-protocol-version': VERSION,
+      },
+    );
+    expect(ping.status).toBe(200);
+    expect(JSON.parse(ping.body)).toMatchObject({ id: 2, result: {} });
+    // Its process had been reclaimed for later sessions: it was revived for this request.
+    expect(pidBefore).toBeUndefined();
+    expect(runtime.getSession(back)!.revivals).toBe(1);
+    // One evicted long ago is told to re-initialize.
+    const gone = await postRpc(
+      port,
+      { jsonrpc: '2.0', id: 2, method: 'ping' },
+      {
+        accept: 'application/json',
+        'mcp-session-id': ids[0]!,
+        'mcp-protocol-version': VERSION,
+      },
+    );
+    expect(gone.status).toBe(404);
+
+    const revivals = runtime.listSessions().reduce((sum, s) => sum + s.revivals, 0);
+    console.log(
+      `[abandoned] 1000 sessions opened in ${seconds.toFixed(1)} s (${((seconds * 1000) / 1000).toFixed(1)} ms each, ` +
+        `${CONCURRENCY} at a time); peak live processes ${maxLive} (cap ${cap}); ` +
+        `${runtime.listSessions().length} sessions kept; revivals ${revivals}`,
+    );
+    expect(maxLive).toBeLessThanOrEqual(cap);
+    expect(liveChildren().length).toBeLessThanOrEqual(cap);
+  }, 300_000);
 });
