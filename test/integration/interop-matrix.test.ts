@@ -21,14 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { progressTapFetch, type WireMessage } from '../support/client-fetch';
 import { STATELESS_FIXTURE } from '../support/engine-client';
 import { repoRoot } from '../support/paths';
-import {
-  EVERYTHING_COMMAND,
-  firstText,
-  type Proxy,
-  type RoutingMode,
-  startProxy,
-  stopProxy,
-} from '../support/patchbay-proxy';
+import { EVERYTHING_COMMAND, firstText, type Proxy, startProxy, stopProxy } from '../support/patchbay-proxy';
 import { until } from '../support/processes';
 
 /** A stdio server behind the proxy, and the tool of it that reports progress. */
@@ -179,10 +172,10 @@ describe.each(MATRIX)('client matrix: $target.name, $mode mode', ({ mode, target
         // The way an AI SDK app calls a tool: through the tool set it hands the model.
         const tool = (await client.tools())[target.progressTool.name];
         expect(tool?.execute, `${target.progressTool.name} in the AI SDK tool set`).toBeDefined();
-        const result = (await tool!.execute!(target.progressTool.args, {
+        const result = await tool!.execute!(target.progressTool.args, {
           toolCallId: 'matrix-call',
           messages: [],
-        }));
+        });
         expect(firstText(result)).toMatch(target.progressTool.result);
         const call = tap.calls.at(-1);
         expect(call, 'the tap added a progress token to tools/call').toBeDefined();
