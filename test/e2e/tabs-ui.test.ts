@@ -127,6 +127,27 @@ describe('Logs, Sessions, Connect and Settings in the browser (patchbay serve)',
     await expect.poll(() => page.getByText('No client connected.').count()).toBe(1);
   });
 
+  it('Sessions: counts how often a session was revived after its process crashed', async () => {
+    const { client, transport } = await connectClient('revive-e2e');
+    try {
+      await page.getByRole('tab', { name: 'Sessions' }).click();
+      const row = page.getByRole('row', { name: /revive-e2e 1\.2\.3/ });
+      const revived = row.locator('td.revivals');
+      await expect.poll(() => revived.textContent()).toBe('0');
+      // The call in flight fails with the process; the next one revives the session.
+      await expect(client.callTool({ name: 'crash', arguments: {} })).rejects.toThrow();
+      const again = await client.callTool({ name: 'echo', arguments: { text: 'revived' } });
+      expect(JSON.stringify(again)).toContain('revived');
+      await expect.poll(() => revived.textContent(), { timeout: 10_000 }).toBe('1');
+      expect(await revived.getAttribute('title')).toMatch(/^Revived once/);
+      expect(await page.getByRole('columnheader', { name: 'Revived' }).count()).toBe(1);
+    } finally {
+      await transport.terminateSession();
+      await client.close();
+    }
+    expect(problems).toEqual([]);
+  });
+
   it('Connect: the Cursor snippet, Add writes the file in HOME, the status follows, Remove', async () => {
     await page.getByRole('tab', { name: 'Connect' }).click();
     await page.getByRole('tab', { name: 'Cursor', exact: true }).click();

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { api } from '../../api/api';
 import { toast } from '../../ui/toast';
 import { timeAgo } from './relative-time';
+import { revivalTitle } from './revivals';
 
 export const clientName = (s: SessionInfo) => s.clientInfo?.name ?? 'unknown client';
 
@@ -39,6 +40,13 @@ export function SessionsTable({
           <th scope="col" className="num">
             Pending
           </th>
+          <th
+            scope="col"
+            className="num"
+            title="Times Patchbay gave the session a new process after its own was reclaimed or crashed"
+          >
+            Revived
+          </th>
           <th scope="col">Last activity</th>
           <th scope="col">
             <span className="visually-hidden">Actions</span>
@@ -59,6 +67,12 @@ export function SessionsTable({
             <td title={new Date(s.since).toLocaleString()}>{timeAgo(s.since, now)}</td>
             <td className="num">{s.requests.toLocaleString()}</td>
             <td className={`num${s.pending > 0 ? ' pending' : ''}`}>{s.pending.toLocaleString()}</td>
+            <td
+              className={`num revivals${s.revivals > 0 ? ' revived' : ' muted'}`}
+              title={revivalTitle(s.revivals)}
+            >
+              {s.revivals.toLocaleString()}
+            </td>
             <td title={new Date(s.lastActivityAt).toLocaleString()}>{timeAgo(s.lastActivityAt, now)}</td>
             <td>
               <button
