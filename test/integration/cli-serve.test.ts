@@ -65,6 +65,58 @@ describe('patchbay serve', () => {
     api.close();
   });
 
+  it('sends anti-framing and no-referrer headers on every response, refusals included', async () => {
+    const asset = (await get(url)).body.match(/src="\.?(\/assets\/[^"]+\.js)"/)?.[1];
+    const answers = [
+      await get(url),
+      await get(new URL(asset!, url).href),
+      await get(new URL('/assets/missing.js', url).href),
+      await get(url, { Host: 'evil.example' }),
+      await get(url, { 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'no-cors' }),
+      await get(`${url}?token=x`),
+      await get(url, {}, 'POST'),
+    ];
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 404, 403, 403, 302, 405]);
+    for (const a of answers) {
+      expect(a.headers['content-security-policy']).toBe("frame-ancestors 'none'");
+      expect(a.headers['x-frame-options']).toBe('DENY');
+      expect(a.headers['referrer-policy']).toBe('no-referrer');
+    }
+  });
+
+  it('refuses cross-site requests except a top-level navigation to the page', async () => {
+    for (const site of ['cross-site', 'same-site']) {
+      expect((await get(url, { 'Sec-Fetch-Site': site, 'Sec-Fetch-Mode': 'no-cors' })).status).toBe(403);
+      expect((await get(url, { 'Sec-Fetch-Site': site, 'Sec-Fetch-Mode': 'cors' })).status).toBe(403);
+      expect((await get(url, { 'Sec-Fetch-Site': site, 'Sec-Fetch-Mode': 'navigate' }, 'POST')).status).toBe(
+        403,
+      );
+      expect((await get(url, { 'Sec-Fetch-Site': site, 'Sec-Fetch-Mode': 'navigate' })).status).toBe(200);
+    }
+    for (const site of ['same-origin', 'none'])
+      expect((await get(url, { 'Sec-Fetch-Site': site, 'Sec-Fetch-Mode': 'no-cors' })).status).toBe(200);
+    // The WebSocket upgrade from another site is refused whatever Origin it claims.
+    const wsUrl = `ws://${new URL(url).host}${WS_PATH}`;
+    await expect(
+      WsApiClient.connect(wsUrl, { Origin: new URL(url).origin, 'Sec-Fetch-Site': 'cross-site' }, token),
+    ).rejects.toThrow(/403/);
+  });
+
+  it('never redirects to another host: leading slashes collapse', async () => {
+    for (const path of [
+      '/.//evil.example/?token=x',
+      '//evil.example/?token=x',
+      '/%2F%2Fevil.example/?token=x',
+      '/.\\evil.example/?token=x',
+    ]) {
+      const res = await get(new URL(url).origin + path);
+      const location = (res.headers['location'] as string | undefined) ?? '';
+      expect(location, path).not.toMatch(/^[/\\]{2}/);
+      expect(location, path).not.toContain('token');
+      if (res.status === 302) expect(new URL(location, url).host, path).toBe(new URL(url).host);
+    }
+  });
+
   it('serves the renderer on 127.0.0.1 with its assets', async () => {
     const page = await get(url);
     expect(page.status).toBe(200);

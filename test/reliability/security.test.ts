@@ -1,17 +1,20 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { type Socket, connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiHub } from '../../src/main/core/api/api-hub';
 import { ServerManager } from '../../src/main/core/manager/server-manager';
-import { startHeadlessShell } from '../../src/main/headless';
+import { UI_SERVER_LIMITS, startHeadlessShell } from '../../src/main/headless';
 import { WS_PATH } from '../../src/shared/contract';
 import { DEFAULT_RETENTION } from '../../src/main/core/store/frame-history';
 import { type RunningCli, startCli } from '../support/cli-process';
-import { FIXTURE } from '../support/engine-client';
-import { http1, initializeMessage, postRpc, stream } from '../support/http-wire';
+import { FIXTURE, fixtureConfig } from '../support/engine-client';
+import { descendants } from '../support/proc-stats';
+import { bindsToLoopbackOnly, isLoopbackHost } from '../../src/main/core/http/access-policy';
+import { cleanupAll, http1, initializeMessage, postRpc, serve, stream } from '../support/http-wire';
 import { repoRoot } from '../support/paths';
 import { until } from '../support/processes';
 import { WsApiClient } from '../support/ws-api-client';
@@ -35,6 +38,7 @@ const managers: ServerManager[] = [];
 const dirs: string[] = [];
 const closers: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
+  await cleanupAll();
   for (const close of closers.splice(0).reverse()) await close();
   for (const cli of running.splice(0)) await cli.stop('SIGTERM');
   for (const m of managers.splice(0)) await m.shutdown();
@@ -239,3 +243,147 @@ function wireForms(secret: string): Set<string> {
   }
   return forms;
 }
+
+describe('cross-site browser requests (issue 16)', () => {
+  it('are refused on every proxy route, GET /sse included, before any session or process', async () => {
+    const { port } = await serve(fixtureConfig('isolated'), {
+      port: 0,
+      allowedOrigins: ['http://allowed.example'],
+    });
+    await until(() => descendants().length > 0, 10_000, 'the warm spare');
+    const processesBefore = new Set(descendants());
+    const routes: [string, string, Record<string, string>][] = [
+      ['POST', '/mcp', { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }],
+      ['GET', '/mcp', { accept: 'text/event-stream' }],
+      ['DELETE', '/mcp', { 'mcp-session-id': 'x' }],
+      ['GET', '/sse', { accept: 'text/event-stream' }],
+      ['GET', '/sse', {}],
+      ['POST', '/messages?sessionId=x', { 'content-type': 'application/json' }],
+      ['OPTIONS', '/mcp', { 'access-control-request-method': 'POST' }],
+      ['GET', '/elsewhere', {}],
+    ];
+    for (const site of ['cross-site', 'same-site', 'Cross-Site']) {
+      for (const [method, path, headers] of routes) {
+        const x = await http1(port, {
+          method,
+          path,
+          headers: { ...headers, 'sec-fetch-site': site, 'sec-fetch-mode': 'no-cors' },
+          ...(method === 'POST' ? { body: JSON.stringify(initializeMessage('2025-06-18')) } : {}),
+        });
+        expect(x.status, `${method} ${path} ${site}`).toBe(403);
+        expect(x.headers['mcp-session-id']).toBeUndefined();
+        expect(x.headers['content-type']).not.toMatch(/event-stream/);
+      }
+    }
+    expect(descendants().filter((p) => !processesBefore.has(p))).toEqual([]);
+    // Same-origin and user-initiated requests, and clients outside browsers, still get in.
+    for (const site of ['same-origin', 'none', undefined]) {
+      const init = await postRpc(port, initializeMessage('2025-06-18'), {
+        accept: 'application/json',
+        ...(site ? { 'sec-fetch-site': site } : {}),
+      });
+      expect(init.status, String(site)).toBe(200);
+    }
+    // A browser client on an origin the user allowed is the one cross-site caller let in.
+    const allowed = await postRpc(port, initializeMessage('2025-06-18'), {
+      accept: 'application/json',
+      origin: 'http://allowed.example',
+      'sec-fetch-site': 'cross-site',
+    });
+    expect(allowed.status).toBe(200);
+    const foreign = await postRpc(port, initializeMessage('2025-06-18'), {
+      accept: 'application/json',
+      origin: 'http://evil.example',
+      'sec-fetch-site': 'cross-site',
+    });
+    expect(foreign.status).toBe(403);
+  });
+});
+
+describe('loopback is decided by address (issue 16)', () => {
+  it('knows loopback addresses from their spelling-alikes', async () => {
+    for (const h of ['127.0.0.1', '127.1.2.3', '::1', '[::1]', '::ffff:127.0.0.1', '0:0:0:0:0:0:0:1'])
+      expect(isLoopbackHost(h), h).toBe(true);
+    for (const h of [
+      '127.attacker.example',
+      '127.0.0.1.nip.io',
+      'localhost.evil',
+      '0.0.0.0',
+      '::',
+      '128.0.0.1',
+      '::ffff:10.0.0.1',
+    ])
+      expect(isLoopbackHost(h), h).toBe(false);
+    expect(await bindsToLoopbackOnly('localhost')).toBe(true);
+    expect(await bindsToLoopbackOnly('127.attacker.example')).toBe(false);
+    expect(await bindsToLoopbackOnly('0.0.0.0')).toBe(false);
+  });
+
+  it('`run --host 127.attacker.example` without a token is refused', async () => {
+    const cli = await startCli(
+      ['run', '--host', '127.attacker.example', '--port', '0', '--', process.execPath, FIXTURE],
+      /set a token/,
+    );
+    running.push(cli);
+    expect(await cli.exited()).toBe(1);
+    expect(cli.output()).not.toContain('Streamable HTTP');
+  });
+
+  it('`run --host localhost` resolves to loopback: no token needed, foreign Host refused', async () => {
+    const cli = await startCli(
+      ['run', '--host', 'localhost', '--port', '0', '--', process.execPath, FIXTURE],
+      /Streamable HTTP\s+http:\/\/localhost:(\d+)\/mcp/,
+    );
+    running.push(cli);
+    const port = Number(cli.match[1]);
+    const init = await postRpc(port, initializeMessage('2025-06-18'), { accept: 'application/json' });
+    expect(init.status).toBe(200);
+    const rebound = await postRpc(port, initializeMessage('2025-06-18'), {
+      accept: 'application/json',
+      host: `evil.example:${port}`,
+    });
+    expect(rebound.status).toBe(403);
+  });
+});
+
+describe('the UI server under a flood (issue 16)', () => {
+  it('caps its connections, and drops a client that never finishes its headers', async () => {
+    const shell = await startHeadlessShell({ rendererDir: resolve(repoRoot, 'out/renderer'), port: 0 });
+    closers.push(() => shell.close());
+    const port = Number(new URL(shell.url).port);
+    const open = (): Promise<Socket> =>
+      new Promise((ok, fail) => {
+        const s = connect(port, '127.0.0.1', () => ok(s));
+        s.on('error', fail);
+      });
+    const answer = (s: Socket, request: string) =>
+      new Promise<string>((ok) => {
+        let text = '';
+        s.on('data', (d: Buffer) => (text += d.toString('latin1')));
+        s.on('close', () => ok(text));
+        s.on('error', () => undefined);
+        s.write(request);
+      });
+    const get = `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`;
+
+    // A stalled client: headers never end. It is cut off with 408, no later than the timeout allows.
+    const stalled = await open();
+    const started = Date.now();
+    const stalledAnswer = await answer(stalled, `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n`);
+    expect(stalledAnswer).toMatch(/^HTTP\/1\.1 408/);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(UI_SERVER_LIMITS.headersTimeoutMs - 1000);
+
+    // At the cap, one more connection is closed unanswered; below it, requests are served.
+    const held: Socket[] = [];
+    for (let i = 0; i < UI_SERVER_LIMITS.maxConnections; i++) held.push(await open());
+    const over = await open().catch(() => undefined);
+    expect(over ? await answer(over, get) : '').toBe('');
+    for (const s of held.splice(0)) s.destroy();
+    // The server notices the closes as they arrive: retry until one is served (bounded).
+    let served = '';
+    for (let tries = 0; tries < 50 && !served.startsWith('HTTP/1.1 200'); tries++) {
+      served = await answer(await open(), get);
+    }
+    expect(served).toMatch(/^HTTP\/1\.1 200/);
+  }, 60_000);
+});

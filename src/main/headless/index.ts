@@ -9,11 +9,13 @@ import { createStaticHandler } from './static-server';
 import { localRedirectTarget, setUiSecurityHeaders } from './ui-headers';
 import { bindWebSocket } from './ws-binding';
 
-/** Slow or silent clients lose their connection after this; the UI's requests are tiny. */
-const HEADERS_TIMEOUT_MS = 10_000;
-const REQUEST_TIMEOUT_MS = 30_000;
-/** One user's tabs need a few dozen at most; a flood is refused rather than served. */
-const MAX_CONNECTIONS = 256;
+export const UI_SERVER_LIMITS = {
+  /** Slow or silent clients lose their connection after this; the UI's requests are tiny. */
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  /** One user's tabs need a few dozen at most; a flood is refused rather than served. */
+  maxConnections: 256,
+} as const;
 
 export interface HeadlessShellOptions {
   /** Directory holding the built renderer (index.html + assets). */
@@ -48,7 +50,8 @@ export async function startHeadlessShell(options: HeadlessShellOptions): Promise
   const ownOrigin = (origin: string | undefined) =>
     origin !== undefined && ['127.0.0.1', 'localhost', '[::1]'].some((h) => origin === `http://${h}:${port}`);
 
-  const server = createServer((req, res) => {
+  // Timeouts are checked every second (node's default is 30 s) so a stalled client goes soon.
+  const server = createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
     setUiSecurityHeaders(res);
     if (!isAllowedHost(req.headers.host, port)) {
       res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' });
@@ -77,9 +80,9 @@ export async function startHeadlessShell(options: HeadlessShellOptions): Promise
       res.end();
     });
   });
-  server.headersTimeout = HEADERS_TIMEOUT_MS;
-  server.requestTimeout = REQUEST_TIMEOUT_MS;
-  server.maxConnections = MAX_CONNECTIONS;
+  server.headersTimeout = UI_SERVER_LIMITS.headersTimeoutMs;
+  server.requestTimeout = UI_SERVER_LIMITS.requestTimeoutMs;
+  server.maxConnections = UI_SERVER_LIMITS.maxConnections;
 
   const ws = options.hub
     ? bindWebSocket(options.hub, {

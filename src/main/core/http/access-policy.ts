@@ -1,4 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 
 /** Who may reach an endpoint: Host and Origin rules (DNS rebinding), CORS and the bearer token. */
@@ -31,9 +33,12 @@ export class AccessPolicy {
   /** Bound beyond loopback (token required) with no host list: any Host is accepted. */
   private readonly anyHost: boolean;
 
-  constructor(options: AccessOptions & { host?: string }) {
+  /** `loopback`: what `bindsToLoopbackOnly(host)` found (names need resolving first). */
+  constructor(options: AccessOptions & { host?: string; loopback?: boolean }) {
     this.anyHost =
-      options.host !== undefined && !isLoopbackHost(options.host) && !options.allowedHosts?.length;
+      options.host !== undefined &&
+      !(options.loopback ?? isLoopbackHost(options.host)) &&
+      !options.allowedHosts?.length;
     const loopback = ['127.0.0.1', 'localhost', '[::1]'];
     this.hosts = new Set(
       [...loopback.map((h) => `${h}:${options.port}`), ...(options.allowedHosts ?? [])].map(lower),
@@ -127,7 +132,27 @@ function lower(s: string): string {
   return s.toLowerCase();
 }
 
-/** True for addresses only this machine can reach. */
+/**
+ * True for an IP address only this machine can reach: 127.0.0.0/8, ::1, and 127/8 mapped
+ * into IPv6. Decided by the address, never by a name's spelling (`127.attacker.example`).
+ */
 export function isLoopbackHost(host: string): boolean {
-  return host === '127.0.0.1' || host === 'localhost' || host === '::1' || host.startsWith('127.');
+  const address = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  const version = isIP(address);
+  if (version === 4) return address.startsWith('127.');
+  if (version !== 6) return false;
+  if (address === '::1' || address === '0:0:0:0:0:0:0:1') return true;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(address);
+  return mapped !== null && mapped[1]!.startsWith('127.');
+}
+
+/**
+ * True when binding to `host` stays on this machine: an IP literal is checked as is; a
+ * name is resolved and every address it has must be loopback (`localhost` is, by its
+ * addresses). A name that does not resolve is not loopback.
+ */
+export async function bindsToLoopbackOnly(host: string): Promise<boolean> {
+  if (isIP(host.replace(/^\[(.*)\]$/, '$1')) !== 0) return isLoopbackHost(host);
+  const addresses = await lookup(host, { all: true }).catch(() => []);
+  return addresses.length > 0 && addresses.every((a) => isLoopbackHost(a.address));
 }

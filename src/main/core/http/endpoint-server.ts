@@ -5,7 +5,7 @@ import { ErrorCode, PatchbayError } from '../errors';
 import { RpcErrorCode, errorResponse } from '../jsonrpc/errors';
 import type { FrameTap } from '../inspect/frame-tap';
 import type { ServerRuntime } from '../routing/server-runtime';
-import { AccessPolicy, isLoopbackHost } from './access-policy';
+import { AccessPolicy, bindsToLoopbackOnly } from './access-policy';
 import { DEFAULT_ENDPOINT_OPTIONS, type EndpointOptions } from './endpoint-options';
 import { LegacySse } from './legacy-sse';
 import { type EndpointTap, McpEndpoint } from './mcp-endpoint';
@@ -33,14 +33,15 @@ export async function startEndpoint(
   tap: EndpointTap = frameTapOf(runtime.frames),
 ): Promise<Endpoint> {
   const options: EndpointOptions = { ...DEFAULT_ENDPOINT_OPTIONS, ...opts };
-  if (!isLoopbackHost(options.host) && !options.token) {
+  const loopback = await bindsToLoopbackOnly(options.host);
+  if (!loopback && !options.token) {
     throw new PatchbayError(
       ErrorCode.InvalidArgument,
       `Binding to ${options.host} exposes the server beyond this machine: set a token (--token) to do that.`,
     );
   }
   const ticker = new KeepAliveTicker(options.keepAliveMs);
-  let policy = new AccessPolicy({ ...options, port: options.port });
+  let policy = new AccessPolicy({ ...options, port: options.port, loopback });
   const mcp = new McpEndpoint(runtime, options, ticker, tap);
   const legacy = new LegacySse(mcp, options, tap);
 
@@ -151,7 +152,7 @@ export async function startEndpoint(
     server.listen(options.port, options.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  if (options.port === 0) policy = new AccessPolicy({ ...options, port });
+  if (options.port === 0) policy = new AccessPolicy({ ...options, port, loopback });
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   const base = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
 
