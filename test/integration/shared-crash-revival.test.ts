@@ -122,4 +122,20 @@ describe('shared mode after a crash', () => {
     expect(await b.call('echo', { text: 'still here' })).toBe('still here');
     expect(a.ended ?? b.ended).toBeUndefined();
   });
+
+  it('with no session left, lets the next client initialize the restarted process itself', async () => {
+    const r = await started();
+    const a = await EngineTestClient.connect(r, 'a');
+    const pid = a.session.pid!;
+    await a.session.close();
+    process.kill(pid, 'SIGKILL');
+    await until(() => r.state.status === 'crashed', 3000, 'crashed');
+    await until(() => r.state.status === 'running', 5000, 'running again');
+    const c = await EngineTestClient.connect(r, 'c');
+    expect(c.session.pid).not.toBe(pid);
+    expect(await serverView(c)).toMatchObject({
+      initializeCount: 1,
+      lastInitialize: { clientInfo: { name: 'c' } },
+    });
+  });
 });

@@ -89,7 +89,9 @@ export class SharedMux {
     this.initializedSent = false;
     proc.onMessage = (msg, raw, kind) => this.fromServer(msg, raw, kind);
     proc.onExit = (exit) => this.processExited(proc, exit);
-    if (this.initParams === undefined) {
+    if (this.initParams === undefined || this.sessions.size === 0) {
+      // Nobody to go on for: the next client's own initialize is forwarded, as at first.
+      this.initParams = undefined;
       this.init = { state: 'none' };
       this.opened();
     } else {
