@@ -70,3 +70,6 @@ export interface PastedConfig {
   servers: PastedServer[];
   skipped: { name: string; reason: string }[];
 }
+
+/** The most text a paste may hold: config snippets are small, and more would only freeze the form. */
+export const MAX_PASTE_CHARS = 256 * 1024;

@@ -72,6 +72,8 @@ export class ServerManager extends EventEmitter<ManagerEvents> {
   readonly reaped: number[];
   private closed = false;
 
+  /** Ports of Patchbay's own listeners → who holds them (named in the refusal). */
+  private readonly reservedPorts = new Map<number, string>();
   private constructor(
     private readonly db: Db,
     cipher: SecretCipher,
@@ -265,6 +267,11 @@ export class ServerManager extends EventEmitter<ManagerEvents> {
   }
 
   /** Whether closing the desktop window keeps the servers running in the tray (default on). */
+  /** Marks a port this app itself listens on (the `serve` window), so no server is given it. */
+  reservePort(port: number, holder: string): void {
+    this.reservedPorts.set(port, holder);
+  }
+
   closeToTray(): boolean {
     return this.settings.get('closeToTray', true);
   }
@@ -416,6 +423,16 @@ export class ServerManager extends EventEmitter<ManagerEvents> {
   }
 
   private async assertPortUsable(port: number, taken: ReadonlySet<number>, host: string): Promise<void> {
+    const holder = this.reservedPorts.get(port);
+    if (holder !== undefined) {
+      throw new PatchbayError(
+        ErrorCode.PortInUse,
+        `Port ${port} is taken: ${holder} uses it. Pick another port.`,
+        {
+          data: [{ field: 'port', message: `${holder} uses this port` }],
+        },
+      );
+    }
     if (taken.has(port)) {
       throw new PatchbayError(ErrorCode.PortInUse, `Port ${port} belongs to another server`, {
         data: [{ field: 'port', message: 'Another server has this port' }],

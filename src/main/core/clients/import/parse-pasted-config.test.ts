@@ -60,4 +60,102 @@ describe('parsePastedConfig', () => {
     expect(nameFromCommand('node', ['/opt/servers/weather.js'])).toBe('weather');
     expect(nameFromCommand('/usr/local/bin/github-mcp-server', [])).toBe('github');
   });
+
+  it('reads the code blocks of a README section, and passes over install steps', () => {
+    const readme = [
+      '## Installation',
+      '',
+      'Install it, then add this to your `claude_desktop_config.json`:',
+      '',
+      '```bash',
+      'npm install -g @modelcontextprotocol/server-memory',
+      '```',
+      '',
+      '```json',
+      '{',
+      '  "mcpServers": {',
+      '    "memory": { "command": "npx", "args": ["-y", "@modelcontextprotocol/server-memory"] }',
+      '  }',
+      '}',
+      '```',
+    ].join('\n');
+    const r = parsePastedConfig(readme);
+    expect(r.servers.map((s) => [s.name, s.command, s.args])).toEqual([
+      ['memory', 'npx', ['-y', '@modelcontextprotocol/server-memory']],
+    ]);
+  });
+  it('reads a bare fenced block and a tilde fence', () => {
+    expect(
+      parsePastedConfig('```\n"fs": { "command": "npx", "args": ["-y", "fs-server"] },\n```').servers[0]
+        ?.name,
+    ).toBe('fs');
+    expect(parsePastedConfig('~~~\nuvx mcp-server-fetch\n~~~').servers[0]).toMatchObject({
+      name: 'fetch',
+      command: 'uvx',
+      args: ['mcp-server-fetch'],
+    });
+  });
+  it("reads a client's add command with env, scope and the -- separator", () => {
+    const r = parsePastedConfig(
+      'claude mcp add fs -s user -e ROOT=/tmp -e TOKEN=abc -- npx -y @modelcontextprotocol/server-filesystem ~/notes',
+    );
+    expect(r.servers).toEqual([
+      {
+        name: 'fs',
+        command: 'npx',
+        args: ['-y', '@modelcontextprotocol/server-filesystem', '~/notes'],
+        env: { ROOT: '/tmp', TOKEN: 'abc' },
+        warnings: [],
+      },
+    ]);
+    expect(
+      parsePastedConfig('$ codex mcp add docs --env KEY=1 -- node \\\n  server.js').servers[0],
+    ).toMatchObject({
+      name: 'docs',
+      command: 'node',
+      args: ['server.js'],
+      env: { KEY: '1' },
+    });
+    const remote = parsePastedConfig('claude mcp add --transport http notion https://mcp.notion.com/mcp');
+    expect(remote.servers).toEqual([]);
+    expect(remote.skipped[0]).toMatchObject({
+      name: 'notion',
+      reason: expect.stringContaining('remote') as unknown,
+    });
+  });
+  it("reads Codex's TOML", () => {
+    const toml = [
+      '[mcp_servers.context7]',
+      'command = "npx"',
+      'args = ["-y", "@upstash/context7-mcp"]',
+      '',
+      '[mcp_servers.context7.env]',
+      'API_KEY = "k"',
+      '',
+      '[mcp_servers.remote]',
+      'url = "https://example.com/mcp"',
+    ].join('\n');
+    const r = parsePastedConfig(toml);
+    expect(r.servers).toEqual([
+      {
+        name: 'context7',
+        command: 'npx',
+        args: ['-y', '@upstash/context7-mcp'],
+        env: { API_KEY: 'k' },
+        warnings: [],
+      },
+    ]);
+    expect(r.skipped.map((s) => s.name)).toEqual(['remote']);
+    expect(() => parsePastedConfig('[mcp_servers.x]\ncommand = ')).toThrow(/Cannot read that TOML/);
+  });
+  it('refuses prose and oversized text with the reason, quickly', () => {
+    const started = Date.now();
+    expect(() => parsePastedConfig('lorem ipsum dolor '.repeat(300_000))).toThrow(/fits in 256 KB/);
+    expect(() => parsePastedConfig('word '.repeat(30_000))).toThrow(/reads like prose/);
+    expect(() => parsePastedConfig('Run the server with npx and it works.')).toThrow(/reads like prose/);
+    expect(() => parsePastedConfig('This server helps.\nIt reads files.\nUse it daily.')).toThrow(
+      /3 lines and none is a server/,
+    );
+    expect(Date.now() - started).toBeLessThan(5_000); // linear work, not a hang
+  });
 });

@@ -1,4 +1,4 @@
-import type { PastedConfig, PastedServer } from '@shared/imported-server';
+import { MAX_PASTE_CHARS, type PastedConfig, type PastedServer } from '@shared/imported-server';
 import { useEffect, useId, useRef, useState } from 'react';
 import { api } from '../../api/api';
 import { toast } from '../../ui/toast';
@@ -71,6 +71,12 @@ export function PastePanel({
     if (Object.keys(failed).length === 0) onAddedAll();
   };
 
+  // Refused before it is sent or drawn: a pasted book must not freeze the window.
+  const tooLarge =
+    text.length > MAX_PASTE_CHARS
+      ? `That text is ${Math.round(text.length / 1024)} KB; a config snippet fits in ${MAX_PASTE_CHARS / 1024} KB. Paste just the server's entry or its README section.`
+      : undefined;
+  const shownError = tooLarge ?? error;
   const servers = result?.servers ?? [];
   return (
     <section className="paste-panel" aria-label="Paste a client config">
@@ -81,23 +87,28 @@ export function PastePanel({
         className="mono"
         rows={5}
         spellCheck={false}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}error` : `${id}hint`}
+        aria-invalid={shownError ? true : undefined}
+        aria-describedby={shownError ? `${id}error` : `${id}hint`}
         placeholder={'{ "mcpServers": { "fs": { "command": "npx", "args": ["-y", "…"] } } }'}
         value={text}
         onChange={(e) => setText(e.target.value)}
       />
-      {error ? (
+      {shownError ? (
         <span id={`${id}error`} className="field-error">
-          {error}
+          {shownError}
         </span>
       ) : (
         <span id={`${id}hint`} className="field-hint">
-          From a README or a client's settings: a whole file, one entry, or a command like npx -y …
+          From a README or a client's settings: a whole file, one entry, a README section, claude mcp add …,
+          or a command like npx -y …
         </span>
       )}
       <div>
-        <button type="button" disabled={reading || text.trim() === ''} onClick={() => void read()}>
+        <button
+          type="button"
+          disabled={reading || text.trim() === '' || tooLarge !== undefined}
+          onClick={() => void read()}
+        >
           {reading ? 'Reading…' : 'Read config'}
         </button>
       </div>

@@ -76,9 +76,9 @@ export const ADVANCED_FIELDS: readonly string[] = [
 const DEFAULTS = ServerInputSchema.parse({ name: 'x', command: 'x' });
 const MB = 1024 * 1024;
 
-// The schema speaks milliseconds and bytes; the form speaks seconds and MB.
+// The schema speaks milliseconds and bytes; the form speaks seconds and MB. (The port needs
+// no such message: the engine's own reason, e.g. "Patchbay's own window uses this port", shows.)
 const UNIT_MESSAGES: Record<string, string> = {
-  port: 'Ports run from 1 to 65535',
   [FIELD.restartInitial]: 'Between 0.1 and 600 seconds',
   [FIELD.restartMax]: 'Between 0.1 and 3600 seconds, and at least the first delay',
   [FIELD.maxProcesses]: 'A whole number from 1 to 512',
