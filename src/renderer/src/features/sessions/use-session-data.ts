@@ -61,7 +61,10 @@ export function useSessionData(serverId: string): SessionData {
       if (status.ok)
         setPolled({ status: status.value, storeStatus: serversStore.getState().statuses[serverId] });
       if (frames.ok)
-        setLatencies(frames.value.flatMap((f) => (f.latencyMs === undefined ? [] : [f.latencyMs])));
+        // The clients' latencies only: answers to Patchbay's own requests are not theirs.
+        setLatencies(
+          frames.value.flatMap((f) => (f.latencyMs === undefined || f.by !== undefined ? [] : [f.latencyMs])),
+        );
       const failed = !status.ok ? status.error : !frames.ok ? frames.error : undefined;
       setError(failed ? `Could not refresh: ${failed.message}` : undefined);
     };
