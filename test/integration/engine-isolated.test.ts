@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode, PatchbayError } from '../../src/main/core/errors';
+import { MAX_QUEUED_DURING_REVIVAL } from '../../src/main/core/routing/isolated-session';
 import { ServerRuntime } from '../../src/main/core/routing/server-runtime';
 import { liveChildren } from '../../src/main/core/stdio/child-registry';
 import { EngineTestClient, fixtureConfig } from '../support/engine-client';
@@ -147,6 +148,22 @@ describe('isolated mode', () => {
     expect(a.session.revivals).toBe(1);
     const b = await EngineTestClient.connect(r, 'b');
     expect(await b.call('echo', { text: 'b' })).toBe('b');
+  });
+
+  it(`queues at most ${MAX_QUEUED_DURING_REVIVAL} messages while a session is revived; the rest are refused at once`, async () => {
+    // A server slow to read stdin keeps the revival waiting for its initialize answer.
+    const r = runtime(fixtureConfig('isolated', { flags: ['--delay-start-ms=800'] }));
+    await r.start();
+    const a = await EngineTestClient.connect(r, 'a');
+    const pid = a.session.pid!;
+    process.kill(pid, 'SIGKILL');
+    await until(() => a.session.pid === undefined, 2000, 'dormant');
+    const total = MAX_QUEUED_DURING_REVIVAL + 44;
+    const answers = await Promise.all(Array.from({ length: total }, () => a.request('ping')));
+    const refused = answers.filter((res) => res.error?.message.includes('Too many messages'));
+    expect(refused).toHaveLength(44);
+    expect(answers.filter((res) => res.result !== undefined)).toHaveLength(MAX_QUEUED_DURING_REVIVAL);
+    expect(a.session.revivals).toBe(1);
   });
 
   it('names the exit code and last stderr line when a request crashes the server', async () => {
