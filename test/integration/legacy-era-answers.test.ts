@@ -62,6 +62,24 @@ describe.each(LEGACY_SERVERS)('a 2025-only server (%s) behind Patchbay', (_name,
         expect(x.body).not.toContain('-32022');
         expect(x.body).not.toMatch(/20\d\d-\d\d-\d\d/); // claims no revision
       }
+      // Nor the 2026-07-28 header or envelope errors (-32020, -32602): they also say "modern".
+      const mismatched = await postRpc(
+        port,
+        { jsonrpc: '2.0', id: 'm1', method: 'server/discover', params: { _meta: ENVELOPE } },
+        { 'mcp-protocol-version': '2025-11-25' },
+      );
+      const bare = await postRpc(
+        port,
+        { jsonrpc: '2.0', id: 'm2', method: 'server/discover', params: {} },
+        { 'mcp-protocol-version': '2026-07-28' },
+      );
+      for (const [x, id] of [
+        [mismatched, 'm1'],
+        [bare, 'm2'],
+      ] as const) {
+        expect(x.status).toBe(400);
+        expect(json(x)).toMatchObject({ id, error: { code: -32000 } });
+      }
     },
     T,
   );

@@ -338,7 +338,9 @@ export class McpEndpoint {
     const msg = m.msg as JsonRpcRequest;
     const problem = checkStatelessHeaders(req, msg);
     if (problem) {
-      replyError(res, 400, problem.code, problem.message, { id: msg.id, headers: cors });
+      // -32020/-32602 are 2026-07-28 answers: a legacy server never gives them.
+      if (await this.legacyOnly()) replyAsLegacy(res, cors, msg.id);
+      else replyError(res, 400, problem.code, problem.message, { id: msg.id, headers: cors });
       return;
     }
     const listen = msg.method === 'subscriptions/listen';
@@ -377,13 +379,7 @@ export class McpEndpoint {
     } catch (err) {
       const e = toPatchbayError(err);
       if (e.code === ErrorCode.UnsupportedProtocolVersion && !servesStateless(e.data)) {
-        // Nothing behind the endpoint speaks 2026-07-28: answer as a 2025 server does (SDK
-        // StreamableHTTPServerTransport), so dual-era clients fall back to initialize. -32022
-        // would tell them "modern endpoint" and @ai-sdk/mcp 2.x then stops (PROTOCOL.md).
-        replyError(res, 400, LEGACY_BAD_REQUEST, 'Bad Request: Mcp-Session-Id header is required', {
-          id: msg.id,
-          headers: cors,
-        });
+        replyAsLegacy(res, cors, msg.id);
       } else if (e.code === ErrorCode.UnsupportedProtocolVersion) {
         replyError(res, 400, -32022, e.message, { id: msg.id, headers: cors, data: e.data });
       } else {
@@ -393,6 +389,14 @@ export class McpEndpoint {
         });
       }
     }
+  }
+
+  /** True once the start-up probe found no 2026-07-28 behind this endpoint. */
+  private async legacyOnly(): Promise<boolean> {
+    return this.runtime.protocolSupport().then(
+      (support) => !support.stateless,
+      () => false,
+    );
   }
 
   /**
@@ -428,6 +432,19 @@ export class McpEndpoint {
   async closeAll(): Promise<void> {
     await Promise.all([...this.sessions.values()].map((s) => s.engine.close('server-stopped')));
   }
+}
+
+/**
+ * Nothing behind the endpoint speaks 2026-07-28: answer a stateless request as a 2025 server
+ * answers one without a session (SDK StreamableHTTPServerTransport), so dual-era clients fall
+ * back to initialize. -32022 would tell them "modern endpoint" and @ai-sdk/mcp 2.x then
+ * stops; naming legacy revisions would claim what we cannot serve (PROTOCOL.md).
+ */
+function replyAsLegacy(res: ServerResponse, cors: OutgoingHttpHeaders, id: JsonRpcId): void {
+  replyError(res, 400, LEGACY_BAD_REQUEST, 'Bad Request: Mcp-Session-Id header is required', {
+    id,
+    headers: cors,
+  });
 }
 
 /** True when an UnsupportedProtocolVersion error's `supported` names a stateless revision. */
