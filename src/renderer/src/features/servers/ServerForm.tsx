@@ -5,6 +5,7 @@ import { api } from '../../api/api';
 import { AdvancedFields } from './AdvancedFields';
 import { CommandLineField } from './CommandLineField';
 import { EnvEditor } from './EnvEditor';
+import { MODE_NOTES } from './mode-notes';
 import { type FieldKit, TextField } from './form-fields';
 import {
   ADVANCED_FIELDS,
@@ -17,17 +18,8 @@ import {
 import './servers.css';
 
 const MODES = [
-  { value: 'isolated', label: 'Isolated', note: 'One process per client session; nothing is shared.' },
-  {
-    value: 'shared',
-    label: 'Shared',
-    // What shared mode gives up (issue 14): see routing/shared-client-requests.ts.
-    note:
-      'One process for all clients, request ids rewritten: cheaper, and for servers that hold an exclusive resource. ' +
-      'It gives up: the server sees one client (the first one’s protocol version; what it remembers, all share), ' +
-      'and its sampling, elicitation and roots requests reach a client only while that client alone has a call ' +
-      'running. Otherwise Patchbay answers for it (no roots, declined, or an error), so tools that need them can fail.',
-  },
+  { value: 'isolated', label: 'Isolated', note: MODE_NOTES.isolated },
+  { value: 'shared', label: 'Shared', note: MODE_NOTES.shared },
 ] as const;
 
 export interface FocusRequest {

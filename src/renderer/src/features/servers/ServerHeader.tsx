@@ -4,6 +4,7 @@ import type { ServerStatus } from '@shared/status';
 import { useStore } from 'zustand';
 import { toast } from '../../ui/toast';
 import { copyText } from './copy-text';
+import { MODE_NOTES } from './mode-notes';
 import { restartServer, serversStore, startServer, stopServer } from './servers-store';
 import { primaryAction, restartCountdown, runStatus, sessionsText } from './status-text';
 import { useNow } from './use-now';
@@ -34,7 +35,8 @@ export function ServerHeader({ server, openTab }: { server: ServerConfigView; op
         <h2 id="server-name">{server.name}</h2>
         <span className={`dot dot-${state}`} aria-hidden />
         <span className="muted" data-testid="server-state">
-          {state} · {server.mode} · {sessionsText(status?.sessions.length ?? 0)}
+          {state} · <span title={MODE_NOTES[server.mode]}>{server.mode}</span> ·{' '}
+          {sessionsText(status?.sessions.length ?? 0)}
         </span>
       </div>
       <div className="url-row">
