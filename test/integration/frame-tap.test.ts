@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Endpoint, startEndpoint } from '../../src/main/core/http/endpoint-server';
 import { ServerRuntime } from '../../src/main/core/routing/server-runtime';
-import { fixtureConfig } from '../support/engine-client';
+import { STATELESS_FIXTURE, fixtureConfig } from '../support/engine-client';
+import { until } from '../support/processes';
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -128,5 +129,41 @@ describe.each(['isolated', 'shared'] as const)('the frame tap, %s mode', (mode) 
     const users = runtime.frames.since().filter((f) => f.sessionId === session);
     expect(users.length).toBeGreaterThanOrEqual(2);
     expect(users.every((f) => f.by === undefined)).toBe(true);
+  });
+});
+
+describe("the frame tap and a server kept after Patchbay's probe", () => {
+  it("marks the probe on the process it keeps (2026-07-28), and the traffic after it as the user's", async () => {
+    const runtime = new ServerRuntime({
+      command: process.execPath,
+      args: [STATELESS_FIXTURE],
+      mode: 'isolated',
+    });
+    await runtime.start();
+    cleanup.push(() => runtime.stop());
+    expect((await runtime.protocolSupport()).stateless).toBe(true);
+    const meta = {
+      'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+      'io.modelcontextprotocol/clientCapabilities': {},
+      'io.modelcontextprotocol/clientInfo': { name: 'tap-test', version: '1' },
+    };
+    let ended = false;
+    await runtime.statelessCall(
+      { jsonrpc: '2.0', id: 'user-1', method: 'tools/list', params: { _meta: meta } },
+      { deliver: () => {}, end: () => (ended = true) },
+    );
+    await until(() => ended, 3000, 'the answer to tools/list');
+    const stdio = runtime.frames.since().filter((f) => f.transport === 'stdio');
+    const discover = stdio.filter((f) => f.rpcId === 'patchbay-discover');
+    expect(discover.map((f) => [f.leg, f.kind, f.by])).toEqual([
+      ['proxy→server', 'request', 'patchbay'],
+      ['server→proxy', 'response', 'patchbay'],
+    ]);
+    const after = stdio.filter((f) => f.seq > discover[1]!.seq);
+    expect(after.map((f) => [f.leg, f.method ?? f.kind])).toEqual([
+      ['proxy→server', 'tools/list'],
+      ['server→proxy', 'response'],
+    ]);
+    expect(after.every((f) => f.by === undefined)).toBe(true);
   });
 });
