@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixtureConfig } from '../support/engine-client';
 import {
-  BOTH,
   type RawStream,
   cleanupAll,
   hasResponse,
@@ -37,7 +36,9 @@ function sessionHeaders(session: string) {
 function ssePost(port: number, session: string, message: unknown): RawStream {
   const s = stream(port, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: BOTH, ...sessionHeaders(session) },
+    // SSE only: a client that also takes JSON gets no headers for a silent call until the
+    // response or the first keep-alive (PROTOCOL.md "POST /mcp").
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...sessionHeaders(session) },
     body: JSON.stringify(message),
   });
   onCleanup(() => s.destroy());
