@@ -166,6 +166,28 @@ describe('isolated mode', () => {
     expect(a.session.revivals).toBe(1);
   });
 
+  it('a revival whose initialize gets no answer in time fails that request clearly; the session stays', async () => {
+    const r = runtime(fixtureConfig('isolated', { flags: ['--delay-start-ms=1500'], reviveTimeoutMs: 300 }));
+    await r.start();
+    const a = await EngineTestClient.connect(r, 'a');
+    // The spare is old enough to answer at once: the first revival succeeds and takes it.
+    process.kill(a.session.pid!, 'SIGKILL');
+    await until(() => a.session.pid === undefined, 2000, 'dormant');
+    expect((await a.request('ping')).result).toEqual({});
+    // The next spare was just spawned and reads nothing for 1.5 s: this revival times out.
+    process.kill(a.session.pid!, 'SIGKILL');
+    await until(() => a.session.pid === undefined, 2000, 'dormant again');
+    const failed = await a.request('ping');
+    expect(failed.error?.message).toBe(
+      'Could not restart the MCP server for this session: no answer to initialize in 300 ms',
+    );
+    expect(a.ended).toBeUndefined();
+    expect(a.session.pid).toBeUndefined();
+    expect(a.session.revivals).toBe(1);
+    // The process that did not answer is not left behind.
+    await until(() => liveChildren().length <= 2, 5000, 'the silent process stopped');
+  });
+
   it('names the exit code and last stderr line when a request crashes the server', async () => {
     const r = runtime();
     await r.start();

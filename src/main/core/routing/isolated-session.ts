@@ -222,29 +222,25 @@ export class IsolatedSession extends SessionBase {
         clearTimeout(timer);
         this.own.delete(key);
       };
-      this.own.set(key, {
-        resolve: (r) => {
+      const waiter = {
+        resolve: (r: JsonRpcResponse) => {
           done();
           resolve(r);
         },
-        reject: (e) => {
+        reject: (e: Error) => {
           done();
           reject(e);
         },
-      });
+      };
+      this.own.set(key, waiter);
       if (timeoutMs !== undefined) {
-        timer = setTimeout(
-          () =>
-            this.own
-              .get(id)
-              ?.reject(new PatchbayError(ErrorCode.Timeout, `no answer to ${method} in ${timeoutMs} ms`)),
-          timeoutMs,
-        );
+        const message = `no answer to ${method} in ${timeoutMs} ms`;
+        timer = setTimeout(() => waiter.reject(new PatchbayError(ErrorCode.Timeout, message)), timeoutMs);
       }
       try {
         proc.send(JSON.stringify(msg), msg, { own: true });
       } catch (err) {
-        this.own.get(key)?.reject(toPatchbayError(err));
+        waiter.reject(toPatchbayError(err));
       }
     });
   }
