@@ -1,4 +1,13 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { type Socket, connect } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -10,6 +19,7 @@ import { ServerManager } from '../../src/main/core/manager/server-manager';
 import { UI_SERVER_LIMITS, startHeadlessShell } from '../../src/main/headless';
 import { WS_PATH } from '../../src/shared/contract';
 import { DEFAULT_RETENTION } from '../../src/main/core/store/frame-history';
+import { openDatabase } from '../../src/main/core/store/database';
 import { type RunningCli, startCli } from '../support/cli-process';
 import { FIXTURE, fixtureConfig } from '../support/engine-client';
 import { descendants } from '../support/proc-stats';
@@ -386,4 +396,63 @@ describe('the UI server under a flood (issue 16)', () => {
     }
     expect(served).toMatch(/^HTTP\/1\.1 200/);
   }, 60_000);
+});
+
+/** Permission bits of a path, as `stat` reports them. */
+const modeOf = (path: string) => (statSync(path).mode & 0o777).toString(8);
+
+describe('private files (issue 16)', () => {
+  it('data dir 0700; database, -wal, -shm, key file and backups 0600, and older looser ones tightened', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'patchbay-modes-'));
+    dirs.push(root);
+    const dataDir = join(root, 'nested', 'data');
+    const m = ServerManager.open({ dataDir, home: root });
+    managers.push(m);
+    const s = await m.create({ name: 'moded', command: process.execPath, args: [FIXTURE] });
+    await m.start(s.id); // writes go through the WAL
+    expect(modeOf(dataDir)).toBe('700');
+    for (const f of ['patchbay.db', 'patchbay.db-wal', 'patchbay.db-shm', 'secret.key'])
+      expect(modeOf(join(dataDir, f)), f).toBe('600');
+
+    // What an earlier version left: a 0755 dir and 0644 files.
+    const old = join(root, 'old');
+    mkdirSync(old, { mode: 0o755 });
+    chmodSync(old, 0o755);
+    openDatabase(join(old, 'patchbay.db')).close();
+    for (const f of readdirSync(old)) chmodSync(join(old, f), 0o644);
+    chmodSync(old, 0o755);
+    const db = openDatabase(join(old, 'patchbay.db'));
+    expect(modeOf(old)).toBe('700');
+    for (const f of readdirSync(old)) expect(modeOf(join(old, f)), f).toBe('600');
+    db.close();
+
+    // A damaged database is kept, and so is its copy: both owner-only.
+    const broken = join(root, 'broken');
+    mkdirSync(broken);
+    writeFileSync(join(broken, 'patchbay.db'), 'not a database at all, just some text '.repeat(200));
+    expect(() => openDatabase(join(broken, 'patchbay.db'))).toThrow(/a copy is at/);
+    const copies = readdirSync(broken).filter((f) => f.includes('.broken-'));
+    expect(copies).toHaveLength(1);
+    expect(modeOf(join(broken, copies[0]!))).toBe('600');
+  });
+
+  it('client config files and folders Patchbay creates are 0600 / 0700; existing files keep their mode', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'patchbay-home-'));
+    dirs.push(home);
+    const m = ServerManager.open({ dataDir: join(home, 'data'), home });
+    managers.push(m);
+    const s = await m.create({ name: 'written', command: process.execPath, args: [FIXTURE] });
+    const created = await m.addToClient(s.id, 'cursor');
+    expect(modeOf(created.path)).toBe('600');
+    expect(modeOf(join(home, '.cursor'))).toBe('700');
+    // Claude Code's file exists already, shared on purpose: its mode stays, backup alike.
+    const existing = join(home, '.claude.json');
+    writeFileSync(existing, '{"theme":"dark"}\n');
+    chmodSync(existing, 0o644);
+    const written = await m.addToClient(s.id, 'claude-code');
+    expect(written.path).toBe(existing);
+    expect(modeOf(existing)).toBe('644');
+    expect(modeOf(`${existing}.patchbay-backup`)).toBe('644');
+    expect(readFileSync(existing, 'utf8')).toContain('written');
+  });
 });

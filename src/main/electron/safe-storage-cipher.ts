@@ -12,7 +12,14 @@ export class SafeStorageCipher implements SecretCipher {
   }
 }
 
-/** safeStorage when the OS offers it; otherwise undefined (the manager falls back to a key file). */
+/**
+ * safeStorage when the OS offers real protection; otherwise undefined (the manager falls
+ * back to its 0600 key file). On Linux without a keyring safeStorage says it is available
+ * but uses `basic_text`, a key hard-coded in Chromium: that is no encryption at all.
+ */
 export function systemCipher(): SecretCipher | undefined {
-  return safeStorage.isEncryptionAvailable() ? new SafeStorageCipher() : undefined;
+  if (!safeStorage.isEncryptionAvailable()) return undefined;
+  if (process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text')
+    return undefined;
+  return new SafeStorageCipher();
 }

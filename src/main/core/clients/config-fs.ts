@@ -7,9 +7,9 @@ import { chmod, mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'n
 export interface ConfigFs {
   /** The file's text, or `undefined` when it (or a folder on its path) does not exist. */
   readText(path: string): Promise<string | undefined>;
-  /** Writes the whole file, creating or truncating it; `mode` when given. */
+  /** Writes the whole file, creating or truncating it; `mode` when given, else a new file is 0600. */
   writeText(path: string, text: string, mode?: number): Promise<void>;
-  /** Creates the folder and its parents; no error when it exists. */
+  /** Creates the folder and its parents (new ones 0700); no error when it exists. */
   mkdirp(path: string): Promise<void>;
   /** Replaces `to` with `from` in one step (rename on the same volume). */
   rename(from: string, to: string): Promise<void>;
@@ -20,6 +20,9 @@ export interface ConfigFs {
   /** The file's permission bits, or `undefined` when it does not exist. */
   mode(path: string): Promise<number | undefined>;
 }
+
+const NEW_FILE_MODE = 0o600;
+const NEW_DIR_MODE = 0o700;
 
 function isMissing(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException).code;
@@ -36,12 +39,15 @@ export const nodeConfigFs: ConfigFs = {
     }
   },
   async writeText(path, text, mode) {
-    await writeFile(path, text, mode === undefined ? 'utf8' : { encoding: 'utf8', mode });
+    // A file Patchbay creates may hold a Bearer token: owner-only unless told otherwise
+    // (an existing file's own mode, which the writers pass on).
+    await writeFile(path, text, { encoding: 'utf8', mode: mode ?? NEW_FILE_MODE });
     // writeFile's mode only applies when it creates the file, and the umask trims it.
     if (mode !== undefined) await chmod(path, mode);
   },
   async mkdirp(path) {
-    await mkdir(path, { recursive: true });
+    // Only folders created here get the mode; existing ones keep theirs.
+    await mkdir(path, { recursive: true, mode: NEW_DIR_MODE });
   },
   async rename(from, to) {
     await rename(from, to);

@@ -1,6 +1,7 @@
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { PRIVATE_FILE_MODE, ensurePrivateDir, makePrivate } from '../data-dir';
 import { ErrorCode, PatchbayError } from '../errors';
 import { MIGRATIONS } from './migrations';
 
@@ -12,11 +13,16 @@ export type Db = Database.Database;
  * Patchbay, is never overwritten: the error says so and a backup copy is kept.
  */
 export function openDatabase(file: string, migrations: readonly string[] = MIGRATIONS): Db {
-  mkdirSync(dirname(file), { recursive: true });
+  ensurePrivateDir(dirname(file));
+  // SQLite gives -wal and -shm the database file's mode: create it 0600 (an empty file is
+  // an empty database), and tighten files an earlier version left 0644.
+  if (!existsSync(file)) closeSync(openSync(file, 'a', PRIVATE_FILE_MODE));
+  makePrivate(file, `${file}-wal`, `${file}-shm`);
   let db: Db | undefined;
   try {
     db = new Database(file, { timeout: 5000 });
     db.pragma('journal_mode = WAL');
+    makePrivate(`${file}-wal`, `${file}-shm`);
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL');
     // A valid header can hide damaged pages: find out now, not on some later read.
@@ -59,6 +65,7 @@ function backup(file: string): string {
   const copy = `${file}.broken-${Date.now()}`;
   try {
     copyFileSync(file, copy);
+    makePrivate(copy);
     return `. The file was left as it is; a copy is at ${copy}`;
   } catch {
     return '. The file was left as it is';
