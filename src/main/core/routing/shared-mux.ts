@@ -16,6 +16,7 @@ import { type Held, HeldMessages, holdDeadline, unavailableReason } from './held
 import { levelRank, mostVerbose } from './logging-levels';
 import { routeServerRequest, withEveryClientCapability } from './shared-client-requests';
 import type { SharedSession } from './shared-session';
+import { MAX_SUBSCRIPTIONS, SharedSubscriptions } from './shared-subscriptions';
 
 /** A request forwarded under a proxy id; `session` undefined for the proxy's own requests. */
 interface Inflight {
@@ -36,8 +37,6 @@ type InitState =
   | { state: 'pending'; waiters: { session: SharedSession; id: JsonRpcId }[] }
   | { state: 'done'; result: unknown };
 
-/** Resource subscriptions one session may hold (each is replayed after a crash). */
-const MAX_SUBSCRIPTIONS = 1024;
 /** Client messages held at most while the process is down (the queue's bound). */
 const MAX_HELD = 1000;
 
@@ -68,7 +67,7 @@ export class SharedMux {
   private readonly sessions = new Set<SharedSession>();
   private init: InitState = { state: 'none' };
   private initializedSent = false;
-  private readonly subscribers = new Map<string, Set<SharedSession>>();
+  private readonly subscriptions = new SharedSubscriptions<SharedSession>();
   /** Server→client requests waiting for a client's answer, by the server's id. */
   private readonly serverRequests = new Map<string | number, SharedSession>();
 
@@ -145,36 +144,21 @@ export class SharedMux {
         return;
       case 'resources/subscribe': {
         const uri = String(params['uri']);
-        if (!session.subscriptions.has(uri) && session.subscriptions.size >= MAX_SUBSCRIPTIONS) {
-          session.replyError(
-            msg.id,
-            RpcErrorCode.InvalidRequest,
-            `A session holds at most ${MAX_SUBSCRIPTIONS} resource subscriptions in shared mode`,
-          );
-          return;
-        }
-        const subs = this.subscribers.get(uri);
-        session.subscriptions.add(uri);
-        if (subs && subs.size > 0) {
-          subs.add(session);
+        const outcome = this.subscriptions.subscribe(session, uri);
+        if (outcome === 'refused') {
+          const why = `A session holds at most ${MAX_SUBSCRIPTIONS} resource subscriptions in shared mode`;
+          session.replyError(msg.id, RpcErrorCode.InvalidRequest, why);
+        } else if (outcome === 'joined') {
           session.reply(msg.id, {});
         } else {
-          this.subscribers.set(uri, new Set([session]));
           const entry = this.forward(session, msg);
           if (entry) entry.uri = uri;
         }
         return;
       }
       case 'resources/unsubscribe': {
-        const uri = String(params['uri']);
-        const subs = this.subscribers.get(uri);
-        session.subscriptions.delete(uri);
-        if (!subs?.delete(session) || subs.size > 0) {
-          session.reply(msg.id, {});
-          return;
-        }
-        this.subscribers.delete(uri);
-        this.forward(session, msg);
+        if (this.subscriptions.unsubscribe(session, String(params['uri']))) this.forward(session, msg);
+        else session.reply(msg.id, {});
         return;
       }
       case 'logging/setLevel': {
@@ -265,7 +249,7 @@ export class SharedMux {
     if (entry.method === 'initialize' && msg.error === undefined) session.initialized(msg.result);
     if (entry.method === 'resources/subscribe' && msg.error !== undefined) {
       // The server refused: forget the subscription we optimistically recorded.
-      if (entry.uri !== undefined) this.dropSubscriber(session, entry.uri);
+      if (entry.uri !== undefined) this.subscriptions.unsubscribe(session, entry.uri);
     }
     const out = { ...msg, id: entry.originalId };
     session.deliver(out, JSON.stringify(out), entry.originalId);
@@ -298,7 +282,7 @@ export class SharedMux {
       return;
     }
     if (method === 'notifications/resources/updated') {
-      for (const s of this.subscribers.get(String(params['uri'])) ?? []) s.deliver(msg, raw, undefined);
+      for (const s of this.subscriptions.of(String(params['uri']))) s.deliver(msg, raw, undefined);
       return;
     }
     if (method.endsWith('/list_changed')) {
@@ -382,14 +366,15 @@ export class SharedMux {
     if (level !== undefined) {
       this.forward(undefined, { jsonrpc: '2.0', id: 0, method: 'logging/setLevel', params: { level } });
     }
-    for (const uri of this.subscribers.keys()) {
+    const uris = this.subscriptions.uris;
+    for (const uri of uris) {
       this.forward(undefined, { jsonrpc: '2.0', id: 0, method: 'resources/subscribe', params: { uri } });
     }
     for (const s of this.sessions) s.revived();
     proc?.frameTap?.note(
       undefined,
       `Shared process re-initialized: ${this.sessions.size} session(s) go on` +
-        `${level === undefined ? '' : `, log level ${level}`}, ${this.subscribers.size} subscription(s) replayed`,
+        `${level === undefined ? '' : `, log level ${level}`}, ${uris.length} subscription(s) replayed`,
     );
     this.opened();
   }
@@ -463,10 +448,8 @@ export class SharedMux {
     if (this.init.state === 'pending')
       this.init.waiters = this.init.waiters.filter((w) => w.session !== session);
     this.held.take((h) => h.session === session);
-    for (const uri of session.subscriptions) {
-      if (this.dropSubscriber(session, uri)) {
-        this.forward(undefined, { jsonrpc: '2.0', id: 0, method: 'resources/unsubscribe', params: { uri } });
-      }
+    for (const uri of this.subscriptions.release(session)) {
+      this.forward(undefined, { jsonrpc: '2.0', id: 0, method: 'resources/unsubscribe', params: { uri } });
     }
     for (const [key, owner] of this.serverRequests) {
       if (owner !== session) continue;
@@ -502,7 +485,7 @@ export class SharedMux {
       this.init = { state: 'none' };
     }
     if (exit.requested) {
-      this.subscribers.clear();
+      this.subscriptions.clear();
       this.init = { state: 'none' };
       this.initParams = undefined;
       this.failHeld(this.held.drain(), message);
@@ -523,15 +506,6 @@ export class SharedMux {
       this.detach(s);
       s.finish({ reason, message: 'The server was stopped' });
     }
-  }
-
-  private dropSubscriber(session: SharedSession, uri: string): boolean {
-    session.subscriptions.delete(uri);
-    const subs = this.subscribers.get(uri);
-    if (!subs?.delete(session)) return false;
-    if (subs.size > 0) return false;
-    this.subscribers.delete(uri);
-    return true;
   }
 
   /** The session with requests at the server, when it is the only one. */
