@@ -87,6 +87,7 @@ describe('isolated mode', () => {
   it('at the process cap reclaims the least-recently-active idle process; refuses only when all are busy', async () => {
     const r = runtime(fixtureConfig('isolated', { maxProcesses: 2 }));
     await r.start();
+    await r.protocolSupport(); // its throwaway probe process is gone then: only the cap counts
     const a = await EngineTestClient.connect(r, 'a');
     const b = await EngineTestClient.connect(r, 'b');
     await b.call('echo', { text: 'b is the more recent' });
@@ -97,8 +98,8 @@ describe('isolated mode', () => {
     expect(a.ended).toBeUndefined();
     expect(await c.call('echo', { text: 'in' })).toBe('in');
     // Every process busy (b and c each have a call in flight): a new session is refused.
-    const slowB = b.call('slow', { ms: 1500, steps: 1 });
-    const slowC = c.call('slow', { ms: 1500, steps: 1 });
+    const slowB = b.call('slow', { ms: 3000, steps: 1 });
+    const slowC = c.call('slow', { ms: 3000, steps: 1 });
     await until(() => b.session.pendingCount === 1 && c.session.pendingCount === 1, 2000, 'calls in flight');
     const full = await EngineTestClient.connect(r, 'd').catch((e: unknown) => e);
     expect(full).toBeInstanceOf(PatchbayError);
@@ -167,25 +168,37 @@ describe('isolated mode', () => {
   });
 
   it('a revival whose initialize gets no answer in time fails that request clearly; the session stays', async () => {
-    const r = runtime(fixtureConfig('isolated', { flags: ['--delay-start-ms=1500'], reviveTimeoutMs: 300 }));
+    // Every process of this server reads nothing for a minute: initialize is never answered.
+    const r = runtime(
+      fixtureConfig('isolated', {
+        flags: ['--delay-start-ms=60000'],
+        reviveTimeoutMs: 300,
+        probeTimeoutMs: 200,
+        limits: { stdinCloseGraceMs: 100, sigtermGraceMs: 2000 },
+      }),
+    );
     await r.start();
-    const a = await EngineTestClient.connect(r, 'a');
-    // The spare is old enough to answer at once: the first revival succeeds and takes it.
+    await r.protocolSupport(); // its throwaway probe process is gone then
+    const a = new EngineTestClient('a');
+    a.session = await r.openSession(a);
+    const init = a.request('initialize', {
+      protocolVersion: '2025-06-18',
+      capabilities: {},
+      clientInfo: { name: 'a' },
+    });
+    await until(() => a.session.pendingCount === 1, 2000, 'initialize sent');
     process.kill(a.session.pid!, 'SIGKILL');
-    await until(() => a.session.pid === undefined, 2000, 'dormant');
-    expect((await a.request('ping')).result).toEqual({});
-    // The next spare was just spawned and reads nothing for 1.5 s: this revival times out.
-    process.kill(a.session.pid!, 'SIGKILL');
-    await until(() => a.session.pid === undefined, 2000, 'dormant again');
+    expect((await init).error?.message).toContain('killed by SIGKILL');
+    // The next request revives the session with its initialize, which the new process never answers.
     const failed = await a.request('ping');
     expect(failed.error?.message).toBe(
       'Could not restart the MCP server for this session: no answer to initialize in 300 ms',
     );
     expect(a.ended).toBeUndefined();
     expect(a.session.pid).toBeUndefined();
-    expect(a.session.revivals).toBe(1);
-    // The process that did not answer is not left behind.
-    await until(() => liveChildren().length <= 2, 5000, 'the silent process stopped');
+    expect(a.session.revivals).toBe(0);
+    // The process that did not answer is stopped; only the warm spare is left.
+    await until(() => liveChildren().length <= 1, 5000, 'the silent process stopped');
   });
 
   it('names the exit code and last stderr line when a request crashes the server', async () => {

@@ -120,6 +120,7 @@ describe('sessions outlive processes (isolated)', () => {
     'reclaim at the cap keeps the session usable: initialize, logging level and subscriptions replayed as Patchbay’s own',
     async () => {
       const { port, runtime } = await serve(fixtureConfig('isolated', { maxProcesses: 2 }));
+      await runtime.protocolSupport(); // its throwaway probe process is gone then: only the cap counts
       const a = await openSession(port, VERSION);
       expect(
         json<Rpc>(
@@ -205,7 +206,7 @@ describe('sessions outlive processes (isolated)', () => {
       });
       onCleanup(() => get.destroy());
       expect((await get.response()).status).toBe(200);
-      const call = postRpc(port, toolCall(2, 'slow', { ms: 1500, steps: 1 }), {
+      const call = postRpc(port, toolCall(2, 'slow', { ms: 3000, steps: 1 }), {
         'mcp-session-id': b,
         'mcp-protocol-version': VERSION,
       });
@@ -232,7 +233,7 @@ describe('sessions outlive processes (isolated)', () => {
       // b takes a's process; then b keeps a call in flight so a cannot get one back.
       const b = await openSession(port, VERSION);
       expect(runtime.getSession(a)!.pid).toBeUndefined();
-      const call = postRpc(port, toolCall(2, 'slow', { ms: 1500, steps: 1 }), {
+      const call = postRpc(port, toolCall(2, 'slow', { ms: 3000, steps: 1 }), {
         'mcp-session-id': b,
         'mcp-protocol-version': VERSION,
       });
@@ -271,7 +272,7 @@ describe('the sessions cap', () => {
       });
       onCleanup(() => get.destroy());
       expect((await get.response()).status).toBe(200);
-      const call = postRpc(port, toolCall(2, 'slow', { ms: 1500, steps: 1 }), {
+      const call = postRpc(port, toolCall(2, 'slow', { ms: 3000, steps: 1 }), {
         'mcp-session-id': c,
         'mcp-protocol-version': VERSION,
       });
