@@ -59,7 +59,7 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function start(): Promise<void> {
-  const cipher = systemCipher();
+  const cipher = systemCipher(app.getPath('userData'));
   const m = ServerManager.open({ dataDir: app.getPath('userData'), ...(cipher ? { cipher } : {}) });
   manager = m;
   const hub = new ApiHub(m, {

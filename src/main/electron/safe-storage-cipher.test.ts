@@ -1,15 +1,20 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
 const backend = vi.hoisted(() => ({ available: true, selected: 'gnome_libsecret' }));
 vi.mock('electron', () => ({
   safeStorage: {
     isEncryptionAvailable: () => backend.available,
     getSelectedStorageBackend: () => backend.selected,
-    encryptString: (s: string) => Buffer.from(s),
-    decryptString: (b: Buffer) => b.toString(),
+    encryptString: (s: string) => Buffer.from(`v10${s}`),
+    decryptString: (b: Buffer) => b.subarray(3).toString(),
   },
 }));
 const { SafeStorageCipher, systemCipher } = await import('./safe-storage-cipher');
+const dir = mkdtempSync(join(tmpdir(), 'patchbay-cipher-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('systemCipher', () => {
   beforeEach(() => {
@@ -18,19 +23,26 @@ describe('systemCipher', () => {
   });
 
   it('uses safeStorage when a real keyring backs it', () => {
-    expect(systemCipher()).toBeInstanceOf(SafeStorageCipher);
+    expect(systemCipher(dir)).toBeInstanceOf(SafeStorageCipher);
   });
 
   it.runIf(process.platform === 'linux')(
-    'refuses basic_text (a hard-coded key), so the key file is used',
+    'refuses basic_text (a hard-coded key): the key file seals, old values still open',
     () => {
       backend.selected = 'basic_text';
-      expect(systemCipher()).toBeUndefined();
+      const cipher = systemCipher(dir)!;
+      expect(cipher).not.toBeInstanceOf(SafeStorageCipher);
+      const sealed = cipher.encrypt('sk-secret');
+      expect(sealed.toString('latin1')).not.toContain('sk-secret');
+      expect(cipher.decrypt(sealed)).toBe('sk-secret');
+      expect((statSync(join(dir, 'secret.key')).mode & 0o777).toString(8)).toBe('600');
+      // A value saved under basic_text before still opens; its next save uses the key file.
+      expect(cipher.decrypt(Buffer.from('v10old-secret'))).toBe('old-secret');
     },
   );
 
   it('falls back when encryption is unavailable', () => {
     backend.available = false;
-    expect(systemCipher()).toBeUndefined();
+    expect(systemCipher(dir)).toBeUndefined();
   });
 });
