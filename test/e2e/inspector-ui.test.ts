@@ -127,7 +127,8 @@ describe('the inspector in the browser (patchbay serve)', () => {
     await filter(`id:${id}`);
     await expect
       .poll(async () => (await rows()).map((c) => c.slice(2, 5).join(' ')))
-      .toEqual(['⇢ http req', '→ stdio req', '← stdio res', '⇠ sse res']);
+      // Nothing streamed before the answer, so it left as one JSON body (issue 14, item 4).
+      .toEqual(['⇢ http req', '→ stdio req', '← stdio res', '⇠ http res']);
     const [, , stdout, sse] = await rows();
     expect(stdout![8]).toMatch(/^\d+ ms$/); // latency on the answers
     expect(sse![8]).toMatch(/^\d+ ms$/);
@@ -154,10 +155,8 @@ describe('the inspector in the browser (patchbay serve)', () => {
     expect(replayed.stdout).toMatch(new RegExp(`"id":${id},"result":.*hello inspector`));
 
     await toResponse.click();
-    // The SSE frame as it was on the wire: its event: and data: lines, untouched.
-    await expect
-      .poll(raw)
-      .toMatch(/event: message\ndata: \{"jsonrpc":"2\.0","id":\d+,"result":.*hello inspector/);
+    // The body as it was on the wire, untouched.
+    await expect.poll(raw).toMatch(/^Raw\{"jsonrpc":"2\.0","id":\d+,"result":.*hello inspector"\}\]\}\}$/);
     expect(await details().getByRole('region', { name: 'JSON' }).textContent()).toContain('result');
     await details().getByRole('button', { name: 'Go to request' }).click();
     await expect.poll(raw).toContain('"method":"tools/call"');
@@ -223,6 +222,32 @@ describe('the inspector in the browser (patchbay serve)', () => {
       stop = true;
       await traffic;
     }
+    expect(problems).toEqual([]);
+  });
+
+  it("marks a crash and the session's revival as Patchbay notes, and hides the replayed initialize", async () => {
+    await expect(client.callTool({ name: 'crash', arguments: {} })).rejects.toThrow();
+    const again = await client.callTool({ name: 'echo', arguments: { text: 'after revival' } });
+    expect(JSON.stringify(again)).toContain('after revival');
+    // Hidden by default: the notes and the replayed initialize are Patchbay's.
+    await filter('kind:note');
+    await expect
+      .poll(async () => (await rows()).map((c) => c[5]?.replace(/ on process \d+| \d+ exited.*$/g, '')))
+      .toEqual(['PatchbayProcess', 'PatchbaySession revived (revival 1)']);
+    await filter('kind:request method:initialize');
+    await expect
+      .poll(async () => (await rows()).map((c) => c.slice(2, 4).join(' ')))
+      .toEqual(['⇢ http', '→ stdio']);
+    const toggle = page.getByLabel("Show Patchbay's own traffic");
+    await toggle.check();
+    await expect
+      .poll(async () =>
+        (await rows()).map((c) => c.slice(2, 4).join(' ') + (c[5]?.startsWith('Patchbay') ? ' own' : '')),
+      )
+      // The probe's initialize, the client's (both legs), the revival's replay of it.
+      .toEqual(['→ stdio own', '⇢ http', '→ stdio', '→ stdio own']);
+    await toggle.uncheck();
+    await filter('');
     expect(problems).toEqual([]);
   });
 
