@@ -13,7 +13,7 @@ import { repoRoot } from '../support/paths';
 
 // Issue 8's "done when", as a user does it: add a server through the form, start it, copy
 // its URL, connect a real MCP client with what was copied, watch the call's four legs in the
-// inspector, filter, read the raw SSE frame, stop. Screenshots of the main views (light and
+// inspector, filter, read the raw answer, stop. Screenshots of the main views (light and
 // dark) go to test-results/screenshots, ignored by git, so a test run leaves the tree clean;
 // `npm run screenshots` writes them to docs/screenshots for the README on purpose.
 
@@ -109,7 +109,8 @@ describe('the main flow in the browser (patchbay serve)', () => {
     await page.getByLabel('Filter frames').fill(marker);
     await expect
       .poll(async () => (await rows()).map((c) => `${c[2]} ${c[3]}`), { timeout: 1000, interval: 50 })
-      .toEqual(['⇢ http', '→ stdio', '← stdio', '⇠ sse']);
+      // Nothing streamed before the answer, so it left as one JSON body (issue 14).
+      .toEqual(['⇢ http', '→ stdio', '← stdio', '⇠ http']);
     expect(Date.now() - calledAt).toBeLessThan(2000);
     // Only requests carry the method; the filter narrows to them.
     await page.getByLabel('Filter frames').fill('method:tools/call');
@@ -119,13 +120,13 @@ describe('the main flow in the browser (patchbay serve)', () => {
     await page.getByLabel('Filter frames').fill(marker);
     await expect.poll(async () => (await rows()).length).toBe(4);
 
-    // The SSE frame, raw: exactly what the client read, event: line included.
+    // The answer, raw: exactly the JSON body the client read.
     await page.locator('[data-seq]').nth(3).click();
     const details = page.getByRole('region', { name: 'Frame details' });
     const raw = details.getByRole('region', { name: 'Raw' });
     await expect
       .poll(() => raw.locator('pre').textContent())
-      .toMatch(new RegExp(`^(id: \\S+\\n)?event: message\\ndata: .*${marker}`));
+      .toMatch(new RegExp(`^\\{.*${marker}.*\\}$`));
     await page.getByLabel('Filter frames').fill('');
     await shoot('inspector');
 
