@@ -256,7 +256,7 @@ describe('abandoned sessions', () => {
 
   it('1,000 abandoned sessions at default limits: new clients connect, a returning one works, processes stay under the cap', async () => {
     const { port, url, runtime } = await serve({
-      command: AWK_SERVER[0],
+      command: 'awk',
       args: AWK_SERVER.slice(1),
       mode: 'isolated',
     });

@@ -71,11 +71,6 @@ export class IsolatedSession extends SessionBase {
     return this.proc?.pid;
   }
 
-  /** Holds no process: the next request revives it. */
-  get dormant(): boolean {
-    return this.proc === undefined && !this.reviving;
-  }
-
   override get idle(): boolean {
     return super.idle && !this.reviving;
   }
