@@ -20,6 +20,9 @@ import { UI_SERVER_LIMITS, startHeadlessShell } from '../../src/main/headless';
 import { WS_PATH } from '../../src/shared/contract';
 import { DEFAULT_RETENTION } from '../../src/main/core/store/frame-history';
 import { openDatabase } from '../../src/main/core/store/database';
+import { ChildLedger } from '../../src/main/core/store/child-ledger';
+import { processStartMark } from '../../src/main/core/stdio/process-identity';
+import { spawn } from 'node:child_process';
 import { type RunningCli, startCli } from '../support/cli-process';
 import { FIXTURE, fixtureConfig } from '../support/engine-client';
 import { descendants } from '../support/proc-stats';
@@ -454,5 +457,44 @@ describe('private files (issue 16)', () => {
     expect(modeOf(existing)).toBe('644');
     expect(modeOf(`${existing}.patchbay-backup`)).toBe('644');
     expect(readFileSync(existing, 'utf8')).toContain('written');
+  });
+});
+
+describe('crash cleanup (issue 16)', () => {
+  it('kills a recorded pid only when its start time still matches (pids are reused)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'patchbay-ledger-'));
+    dirs.push(dir);
+    // Two live processes running the very command the ledger names, as a reused pid would.
+    const spawnIdle = () => {
+      const c = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], {
+        stdio: 'ignore',
+        detached: true,
+      });
+      closers.push(() => {
+        if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+      });
+      return c.pid!;
+    };
+    const reused = spawnIdle();
+    const ours = spawnIdle();
+    await until(
+      () => processStartMark(reused) !== undefined && processStartMark(ours) !== undefined,
+      5000,
+      'both up',
+    );
+    const db = openDatabase(join(dir, 'patchbay.db'));
+    const insert = db.prepare(
+      'INSERT INTO child_processes (pid, command, started_at, start_mark) VALUES (?, ?, ?, ?)',
+    );
+    insert.run(reused, process.execPath, Date.now(), `${processStartMark(reused)}0`); // another start
+    insert.run(ours, process.execPath, Date.now(), processStartMark(ours));
+    const legacyRow = spawnIdle(); // recorded by an older version: no start time, never killed
+    insert.run(legacyRow, process.execPath, Date.now(), null);
+    const killed = new ChildLedger(db).reapLeftovers();
+    expect(killed).toEqual([ours]);
+    await until(() => processStartMark(ours) === undefined, 5000, 'ours to be gone');
+    expect(processStartMark(reused)).toBeDefined();
+    expect(processStartMark(legacyRow)).toBeDefined();
+    db.close();
   });
 });

@@ -19,6 +19,50 @@ export function isRunning(
   return line !== undefined && line.includes(name);
 }
 
+/**
+ * When `pid` started, as the OS reports it (an opaque mark to compare, not a time to
+ * read); undefined when it is not running or the OS will not say. A reused pid has
+ * another mark, which is what makes killing a recorded pid safe.
+ */
+export function processStartMark(
+  pid: number,
+  platform: NodeJS.Platform = process.platform,
+): string | undefined {
+  try {
+    if (platform === 'linux') {
+      // Field 22 of /proc/PID/stat, counted after the command name, which may hold spaces.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (fields[0] === 'Z') return undefined;
+      return fields[19];
+    }
+    if (platform === 'win32') {
+      const out = execFileSync(
+        'powershell.exe',
+        ['-NoProfile', '-Command', `(Get-Process -Id ${pid}).StartTime.ToUniversalTime().Ticks`],
+        { encoding: 'utf8', windowsHide: true, timeout: 5000 },
+      ).trim();
+      return out === '' ? undefined : out;
+    }
+    const out = execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], {
+      encoding: 'utf8',
+      timeout: 5000,
+    }).trim();
+    return out === '' ? undefined : out;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether `pid` is still the child recorded with `startMark` and `command`. Without a
+ * recorded mark (a row from an older version) nothing is certain: false.
+ */
+export function isSameProcess(pid: number, command: string, startMark: string | null | undefined): boolean {
+  if (!startMark) return false;
+  return processStartMark(pid) === startMark && isRunning(pid, command);
+}
+
 function commandLine(pid: number, platform: NodeJS.Platform): string | undefined {
   try {
     if (platform === 'linux') {

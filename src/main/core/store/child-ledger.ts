@@ -1,21 +1,21 @@
 import { killProcessTree } from '../stdio/kill-process-tree';
 import { setChildListener } from '../stdio/child-registry';
-import { isRunning } from '../stdio/process-identity';
+import { isSameProcess, processStartMark } from '../stdio/process-identity';
 import type { Db } from './database';
 
 /**
- * Keeps the pids of the children this run spawned in the database. If our process dies
- * abruptly (SIGKILL, power loss of the app, a crash the exit hook cannot see), the next
- * launch kills what is still running from that list — after checking each pid still runs
- * the command we started, since pids are reused.
+ * Keeps the pids of the children this run spawned in the database, with when each started.
+ * If our process dies abruptly (SIGKILL, power loss of the app, a crash the exit hook
+ * cannot see), the next launch kills what is still running from that list — only a pid
+ * whose start time and command still match, since pids are reused.
  */
 export class ChildLedger {
   private readonly add;
   private readonly remove;
 
   constructor(private readonly db: Db) {
-    this.add = db.prepare<[number, string, number]>(
-      'INSERT OR REPLACE INTO child_processes (pid, command, started_at) VALUES (?, ?, ?)',
+    this.add = db.prepare<[number, string, number, string | null]>(
+      'INSERT OR REPLACE INTO child_processes (pid, command, started_at, start_mark) VALUES (?, ?, ?, ?)',
     );
     this.remove = db.prepare<[number]>('DELETE FROM child_processes WHERE pid = ?');
   }
@@ -23,11 +23,13 @@ export class ChildLedger {
   /** Kills leftovers of an earlier run; returns the pids it killed. */
   reapLeftovers(): number[] {
     const rows = this.db
-      .prepare<[], { pid: number; command: string }>('SELECT pid, command FROM child_processes')
+      .prepare<[], { pid: number; command: string; start_mark: string | null }>(
+        'SELECT pid, command, start_mark FROM child_processes',
+      )
       .all();
     const killed: number[] = [];
-    for (const { pid, command } of rows) {
-      if (pid !== process.pid && isRunning(pid, command)) {
+    for (const { pid, command, start_mark } of rows) {
+      if (pid !== process.pid && isSameProcess(pid, command, start_mark)) {
         try {
           killProcessTree(pid, 'SIGKILL');
           killed.push(pid);
@@ -43,7 +45,7 @@ export class ChildLedger {
   /** Starts recording this run's children. */
   record(): void {
     setChildListener({
-      spawned: (pid, command) => this.add.run(pid, command, Date.now()),
+      spawned: (pid, command) => this.add.run(pid, command, Date.now(), processStartMark(pid) ?? null),
       exited: (pid) => this.remove.run(pid),
     });
   }

@@ -47,4 +47,6 @@ export const MIGRATIONS: readonly string[] = [
    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
   // 4: whose a frame is (Frame.by): 'patchbay' for Patchbay's own traffic, NULL for the user's.
   `ALTER TABLE frames ADD COLUMN frame_by TEXT;`,
+  // 5: when each child started, as the OS tells it: a recorded pid is killed only on a match.
+  `ALTER TABLE child_processes ADD COLUMN start_mark TEXT;`,
 ];
