@@ -50,7 +50,11 @@ export const commands = {
   'servers.list': command<void, ServerConfigView[]>(),
   'servers.get': command<Id, ServerConfigView>(),
   'servers.create': command<ServerInput, ServerConfigView>(),
-  'servers.update': command<Id & { input: ServerInput; removeToken?: boolean }, ServerConfigView>(),
+  /** Fails with `restart_needed` (naming the clients that would drop) unless `restart` says go ahead. */
+  'servers.update': command<
+    Id & { input: ServerInput; removeToken?: boolean; restart?: boolean },
+    ServerConfigView
+  >(),
   'servers.delete': command<Id, null>(),
   'servers.duplicate': command<Id, ServerConfigView>(),
   'servers.start': command<Id, ServerStatus>(),

@@ -15,6 +15,8 @@ export enum ErrorCode {
   /** The client asked for a protocol revision the server does not speak. */
   UnsupportedProtocolVersion = 'unsupported_protocol_version',
   Timeout = 'timeout',
+  /** Saving these settings restarts a server with connected sessions: ask the user first. */
+  RestartNeeded = 'restart_needed',
   Internal = 'internal',
 }
 

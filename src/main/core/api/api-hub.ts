@@ -166,7 +166,11 @@ function handlersFor(m: ServerManager, { clipboard, pickDirectory }: ApiHubOptio
     'servers.list': () => m.list(),
     'servers.get': (a) => m.get(a.id),
     'servers.create': (a) => m.create(a),
-    'servers.update': (a) => m.update(a.id, a.input, a.removeToken ? { removeToken: true } : {}),
+    'servers.update': (a) =>
+      m.update(a.id, a.input, {
+        ...(a.removeToken ? { removeToken: true } : {}),
+        ...(a.restart ? { restart: true } : {}),
+      }),
     'servers.delete': async (a) => {
       await m.delete(a.id);
       return null;

@@ -20,8 +20,13 @@ export interface Endpoint {
   sseUrl: string;
   port: number;
   sessionCount(): number;
+  /** Takes new access rules and limits at once, for the next requests; open sessions stay. */
+  reconfigure(next: Pick<Partial<EndpointOptions>, LiveEndpointOption>): void;
   close(): Promise<void>;
 }
+
+/** What a running endpoint can change without a restart. */
+export type LiveEndpointOption = 'maxSessions' | 'maxBodyBytes' | 'allowedOrigins' | 'token';
 
 /**
  * Starts the `node:http` server that fronts one ServerRuntime: /mcp, /sse, /messages.
@@ -161,6 +166,23 @@ export async function startEndpoint(
     sseUrl: `${base}/sse`,
     port,
     sessionCount: () => mcp.sessions.size,
+    reconfigure(next) {
+      if (!loopback && 'token' in next && !next.token) {
+        throw new PatchbayError(
+          ErrorCode.InvalidArgument,
+          `${options.host} is reachable beyond this machine: it keeps a token.`,
+        );
+      }
+      // The endpoint and its session layer read `options` per request: a new value applies next.
+      if (next.maxSessions !== undefined) options.maxSessions = next.maxSessions;
+      if (next.maxBodyBytes !== undefined) options.maxBodyBytes = next.maxBodyBytes;
+      if (next.allowedOrigins !== undefined) options.allowedOrigins = next.allowedOrigins;
+      if ('token' in next) {
+        if (next.token) options.token = next.token;
+        else delete options.token;
+      }
+      policy = new AccessPolicy({ ...options, port, loopback });
+    },
     async close() {
       ticker.stop();
       await mcp.closeAll();

@@ -87,6 +87,25 @@ export class RunningServers {
     this.hooks.changed(config.id);
   }
 
+  /** Applies what can change on a running server without a restart (see `restartReasons`). */
+  reconfigure(config: ServerConfig): void {
+    const entry = this.running.get(config.id);
+    if (!entry) return;
+    entry.endpoint?.reconfigure({
+      maxSessions: config.limits.maxSessions,
+      maxBodyBytes: config.limits.maxBodyBytes,
+      allowedOrigins: config.allowedOrigins,
+      token: config.token,
+    });
+    entry.runtime.reconfigure({
+      maxProcesses: config.limits.maxProcesses,
+      idleTimeoutMs: config.limits.idleTimeoutMs,
+      restart: config.restart,
+    });
+    entry.runtime.frames.redactor.setSecrets(secretValues(config));
+    this.hooks.changed(config.id);
+  }
+
   async stop(id: string): Promise<void> {
     const entry = this.running.get(id);
     if (!entry) return;

@@ -1,3 +1,4 @@
+import { restartQuestion, restartReasons } from './settings-change';
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { homedir } from 'node:os';
@@ -125,11 +126,15 @@ export class ServerManager extends EventEmitter<ManagerEvents> {
     return toView(config);
   }
 
-  /** Edits a server; a running one restarts with the new settings (same port unless changed). */
+  /**
+   * Edits a server. A running one takes what it can live (name, token, origins, limits, restart
+   * policy); a change to how it runs (command, environment, folder, mode, port) restarts it,
+   * and with clients connected that is refused as RestartNeeded, naming them, unless `restart`.
+   */
   async update(
     id: string,
     input: ServerInput,
-    options: { removeToken?: boolean } = {},
+    options: { removeToken?: boolean; restart?: boolean } = {},
   ): Promise<ServerConfigView> {
     const previous = this.config(id);
     const settings = mergeSecrets(this.validate(input), previous, options.removeToken);
@@ -154,9 +159,18 @@ export class ServerManager extends EventEmitter<ManagerEvents> {
       createdAt: previous.createdAt,
       updatedAt: Date.now(),
     };
+    const up = this.running.isUp(id);
+    const reasons = restartReasons(previous, config);
+    const sessions = up ? this.running.status(id).sessions : [];
+    if (reasons.length > 0 && sessions.length > 0 && !options.restart) {
+      throw new PatchbayError(ErrorCode.RestartNeeded, restartQuestion(previous.name, reasons, sessions), {
+        data: { reasons, sessions: sessions.map((s) => s.id) },
+      });
+    }
     this.store.update(config);
     this.changed();
-    if (this.running.isUp(id)) await this.restart(id);
+    if (up && reasons.length > 0) await this.restart(id);
+    else if (up) this.running.reconfigure(config);
     return toView(config);
   }
 
@@ -367,8 +381,11 @@ export class ServerManager extends EventEmitter<ManagerEvents> {
     for (const s of file.servers) {
       let name = s.name;
       for (let n = 2; this.nameTaken(name); n++) name = `${s.name}-${n}`;
-      const { port, ...rest } = s;
-      added.push(await this.create({ ...rest, name, ...(ports.has(port) ? {} : { port }) }));
+      // An import never starts anything on its own: autostart waits for the user's Start.
+      const { port, autostart: _autostart, ...rest } = s;
+      added.push(
+        await this.create({ ...rest, name, autostart: false, ...(ports.has(port) ? {} : { port }) }),
+      );
     }
     return added;
   }

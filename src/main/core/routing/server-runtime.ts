@@ -136,10 +136,7 @@ export class ServerRuntime extends EventEmitter<ServerRuntimeEvents> {
         return support;
       });
     }
-    const idle = this.config.idleTimeoutMs ?? DEFAULT_IDLE_MS;
-    clearInterval(this.sweepTimer);
-    this.sweepTimer = setInterval(() => this.expireIdle(idle), Math.max(50, Math.min(idle / 2, 60_000)));
-    this.sweepTimer.unref();
+    this.startIdleSweep();
     if (this.state.status === 'starting') {
       await new Promise<void>((resolve) => {
         const check = (s: ServerState) => {
@@ -151,6 +148,23 @@ export class ServerRuntime extends EventEmitter<ServerRuntimeEvents> {
       });
     }
     return this.stateValue;
+  }
+
+  /** Takes new limits and restart policy while running: they apply from the next decision on. */
+  reconfigure(next: Pick<ServerRuntimeConfig, 'maxProcesses' | 'idleTimeoutMs' | 'restart'>): void {
+    if (next.maxProcesses !== undefined) this.config.maxProcesses = next.maxProcesses;
+    if (next.restart) Object.assign(this.restart, next.restart); // the slots hold this same object
+    if (next.idleTimeoutMs !== undefined && next.idleTimeoutMs !== this.config.idleTimeoutMs) {
+      this.config.idleTimeoutMs = next.idleTimeoutMs;
+      if (this.sweepTimer) this.startIdleSweep();
+    }
+  }
+
+  private startIdleSweep(): void {
+    const idle = this.config.idleTimeoutMs ?? DEFAULT_IDLE_MS;
+    clearInterval(this.sweepTimer);
+    this.sweepTimer = setInterval(() => this.expireIdle(idle), Math.max(50, Math.min(idle / 2, 60_000)));
+    this.sweepTimer.unref();
   }
 
   /** Ends every session, then stops every process (stdin close → SIGTERM → SIGKILL). */
@@ -224,6 +238,9 @@ export class ServerRuntime extends EventEmitter<ServerRuntimeEvents> {
   private async acquireProcess(): Promise<StdioProcess> {
     const cap = this.config.maxProcesses ?? 16;
     while (this.processesInUse >= cap) {
+      // No new process can start (crashed, stopped): fail now rather than stop an idle one for nothing.
+      const slot = this.main.state.status;
+      if (slot === 'crashed' || slot === 'stopped' || slot === 'stopping') await this.main.ready();
       const victim = this.reclaimable();
       if (!victim) {
         throw new PatchbayError(

@@ -6,6 +6,9 @@ import { type FocusRequest, ServerForm } from './ServerForm';
 import { formFromView } from './server-form-model';
 import { deleteServer, duplicateServer, serversStore, updateServer } from './servers-store';
 
+/** The engine's answer to a save that would restart the server under connected clients. */
+const RESTART_NEEDED = 'restart_needed';
+
 /** The Settings tab: this server's settings in the same form as Add, plus duplicate and delete. */
 export function ServerSettingsTab({
   serverId,
@@ -17,6 +20,8 @@ export function ServerSettingsTab({
   const server = useStore(serversStore, (s) => s.servers.find((x) => x.id === serverId));
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
+  /** A save that would restart the server under connected clients, waiting for the user's yes. */
+  const [pendingRestart, setPendingRestart] = useState<{ question: string; save: () => Promise<void> }>();
   if (!server) return null;
 
   const duplicate = async () => {
@@ -48,6 +53,21 @@ export function ServerSettingsTab({
         focusRequest={focus}
         onSubmit={async (input, removeToken) => {
           const r = await updateServer(serverId, input, removeToken);
+          if (!r.ok && r.error.code === RESTART_NEEDED) {
+            // Nothing was saved: ask, naming the sessions that would drop, then save with a restart.
+            setPendingRestart({
+              question: r.error.message,
+              save: async () => {
+                const again = await updateServer(serverId, input, removeToken, true);
+                setPendingRestart(undefined);
+                toast(
+                  again.ok ? 'Saved and restarted' : `Could not save: ${again.error.message}`,
+                  again.ok ? 'info' : 'error',
+                );
+              },
+            });
+            return undefined;
+          }
           if (!r.ok) return r.error;
           toast('Saved');
           return undefined;
@@ -60,6 +80,19 @@ export function ServerSettingsTab({
           Delete…
         </button>
       </ServerForm>
+      <Dialog
+        title="Restart to apply?"
+        open={pendingRestart !== undefined}
+        onClose={() => setPendingRestart(undefined)}
+      >
+        <p>{pendingRestart?.question}</p>
+        <div className="form-actions">
+          <button className="primary" disabled={busy} onClick={() => void pendingRestart?.save()}>
+            Save and restart
+          </button>
+          <button onClick={() => setPendingRestart(undefined)}>Keep editing</button>
+        </div>
+      </Dialog>
       <Dialog title={`Delete ${server.name}?`} open={confirming} onClose={() => setConfirming(false)}>
         <p>
           {server.name} stops and is removed; clients using{' '}

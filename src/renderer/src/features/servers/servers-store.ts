@@ -139,8 +139,14 @@ export async function updateServer(
   id: string,
   input: ServerInput,
   removeToken: boolean,
+  restart = false,
 ): Promise<ApiResult<ServerConfigView>> {
-  const result = await api.call('servers.update', { id, input, ...(removeToken ? { removeToken } : {}) });
+  const result = await api.call('servers.update', {
+    id,
+    input,
+    ...(removeToken ? { removeToken } : {}),
+    ...(restart ? { restart } : {}),
+  });
   if (result.ok) {
     clearError(id);
     adopt(result.value);
