@@ -498,3 +498,26 @@ describe('crash cleanup (issue 16)', () => {
     db.close();
   });
 });
+
+describe('import (issue 16)', () => {
+  it('never sets autostart: an imported server starts only when the user presses Start', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'patchbay-import-'));
+    dirs.push(root);
+    const source = ServerManager.open({ dataDir: join(root, 'a'), home: root });
+    managers.push(source);
+    await source.create({ name: 'eager', command: process.execPath, args: [FIXTURE], autostart: true });
+    const exported = source.exportJson();
+    expect(exported).toContain('"autostart": true');
+
+    const dataDir = join(root, 'b');
+    const first = ServerManager.open({ dataDir, home: root });
+    const [imported] = await first.importJson(exported);
+    expect(imported!.autostart).toBe(false);
+    await first.shutdown();
+    const next = ServerManager.open({ dataDir, home: root }); // the next launch
+    managers.push(next);
+    const restored = await next.restore();
+    expect(restored.filter((s) => s.state.status === 'running')).toEqual([]);
+    expect(next.status(imported!.id).state.status).not.toBe('running');
+  });
+});
