@@ -2,6 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { joinCommandLine } from '../../src/shared/command-line';
@@ -156,6 +158,41 @@ describe('servers in the browser (patchbay serve)', () => {
     await eventually(() => textOf(page.getByTestId('server-url'))).toBe(`http://127.0.0.1:${port}/mcp`);
     await eventually(stateText).toMatch(/^running/);
     expect(await portField.inputValue()).toBe(String(port));
+  });
+
+  it('applies a rename live, and asks before a restart that would drop a connected client', async () => {
+    const url = await textOf(page.getByTestId('server-url'));
+    const client = new Client({ name: 'connected-editor', version: '2.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+    try {
+      await page.getByRole('tab', { name: 'Settings' }).click();
+      const name = page.getByLabel('Name', { exact: true });
+      await name.fill('alpha-live');
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      await eventually(() => header().textContent()).toBe('alpha-live');
+      // No restart: the client's session still answers.
+      await client.callTool({ name: 'echo', arguments: { text: 'still connected' } });
+
+      const command = page.getByLabel('Command', { exact: true });
+      await command.fill(fixtureLine('--edited-in-settings'));
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      const ask = page.getByRole('dialog', { name: 'Restart to apply?' });
+      await ask.waitFor();
+      expect(await textOf(ask)).toContain('connected-editor 2.0');
+      await ask.getByRole('button', { name: 'Keep editing' }).click();
+      await client.callTool({ name: 'echo', arguments: { text: 'nothing restarted' } });
+
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      await ask.waitFor();
+      await ask.getByRole('button', { name: 'Save and restart' }).click();
+      await page.getByRole('status').getByText('Saved and restarted').waitFor();
+      await eventually(stateText).toMatch(/^running/);
+      await name.fill('alpha');
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      await eventually(() => header().textContent()).toBe('alpha');
+    } finally {
+      await client.close();
+    }
   });
 
   it('duplicates it, then deletes the copy after asking', async () => {
