@@ -152,7 +152,14 @@ export class ServerRuntime extends EventEmitter<ServerRuntimeEvents> {
 
   /** Takes new limits and restart policy while running: they apply from the next decision on. */
   reconfigure(next: Pick<ServerRuntimeConfig, 'maxProcesses' | 'idleTimeoutMs' | 'restart'>): void {
-    if (next.maxProcesses !== undefined) this.config.maxProcesses = next.maxProcesses;
+    if (next.maxProcesses !== undefined) {
+      this.config.maxProcesses = next.maxProcesses;
+      // A raised cap makes room for the warm spare again; a lowered one is met as processes are reclaimed.
+      if (this.config.mode === 'isolated') {
+        if (this.processesInUse < next.maxProcesses) this.main.resume();
+        else this.main.pause();
+      }
+    }
     if (next.restart) Object.assign(this.restart, next.restart); // the slots hold this same object
     if (next.idleTimeoutMs !== undefined && next.idleTimeoutMs !== this.config.idleTimeoutMs) {
       this.config.idleTimeoutMs = next.idleTimeoutMs;
