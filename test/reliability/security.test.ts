@@ -178,6 +178,11 @@ describe('secrets never leave through a sink', () => {
     for (const s of secrets) await client.callTool({ name: 'echo', arguments: { text: `echo ${s}` } });
     const asciiEscaped = uEscape(JSON.stringify(password));
     await client.callTool({ name: 'stderr', arguments: { lines: 1, text: `py ${asciiEscaped}` } });
+    // Every character \u-escaped (`\u0073\u006b…`), as arguments and echoed in a result:
+    // frames and history hold it JSON-escaped once more.
+    for (const secret of secrets) {
+      await client.callTool({ name: 'echo', arguments: { text: `all-u ${allUEscape(secret)}` } });
+    }
     await client.callTool({ name: 'stderr', arguments: { lines: 1, text: `last words ${apiKey}` } });
     await until(
       () => m.logs(created.id).some((l) => l.text.startsWith('last words')),
@@ -237,22 +242,30 @@ describe('secrets never leave through a sink', () => {
   });
 });
 
+/** Every character as a \u escape: valid JSON string content no simple form matches. */
+function allUEscape(s: string): string {
+  return [...s].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+}
+
 /** Non-ASCII characters as \u escapes (what Python's json.dumps writes by default). */
 function uEscape(s: string): string {
   return s.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**
- * Every form a secret can take in the sinks' text: as is, JSON-escaped up to three times
- * (frame text is JSON, kept inside JSON, inside a JSON export), each also \u-escaped.
+ * Every form a secret can take in the sinks' text: as is or with every character \u-escaped,
+ * JSON-escaped up to three times (frame text is JSON, kept inside JSON, inside a JSON
+ * export), each also with non-ASCII \u-escaped.
  */
 function wireForms(secret: string): Set<string> {
   const forms = new Set<string>();
-  let s = secret;
-  for (let depth = 0; depth < 4; depth++) {
-    forms.add(s);
-    forms.add(uEscape(s));
-    s = JSON.stringify(s).slice(1, -1);
+  for (const base of [secret, allUEscape(secret)]) {
+    let s = base;
+    for (let depth = 0; depth < 4; depth++) {
+      forms.add(s);
+      forms.add(uEscape(s));
+      s = JSON.stringify(s).slice(1, -1);
+    }
   }
   return forms;
 }

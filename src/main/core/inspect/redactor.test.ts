@@ -21,4 +21,21 @@ describe('Redactor', () => {
   it('hides it with non-ASCII written as \\u escapes (Python json.dumps)', () => {
     expect(redactor.redact('{"text":"p\\"a\\\\ss-w\\u00f6rd"}')).toBe('{"text":"[redacted]"}');
   });
+
+  it('hides it however it is JSON-escaped: every character as \\u, mixed, \\/, up to three levels', () => {
+    const r = new Redactor();
+    const token = 'VeryS3cret/Token"x';
+    r.setSecrets([token]);
+    const allU = [...token].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+    expect(r.redact(`{"t":"${allU}"}`)).toBe('{"t":"[redacted]"}');
+    const mixed = 'V\\u0065ryS3cret\\/Token\\"x';
+    expect(r.redact(`{"t":"a ${mixed} b"}`)).toBe('{"t":"a [redacted] b"}');
+    // Bare, outside any JSON string (a stderr line), and nested twice more.
+    expect(r.redact(`log: ${allU}!`)).toBe('log: [redacted]!');
+    const nested = JSON.stringify(JSON.stringify({ t: allU }));
+    expect(r.redact(nested)).toContain('[redacted]');
+    expect(r.redact(nested)).not.toMatch(/u0056|VeryS3cret/);
+    // Text around it is kept byte for byte, and escapes that hide nothing are left alone.
+    expect(r.redact('{"a":"\\u00e9\\n","b":"x"}')).toBe('{"a":"\\u00e9\\n","b":"x"}');
+  });
 });
