@@ -216,7 +216,9 @@ describe('POST stream timing', () => {
       const { port } = await serve(fixtureConfig('isolated'), { keepAliveMs: 60_000 });
       const session = await openSession(port, version);
       const socket = connect(port, '127.0.0.1');
-      onCleanup(() => socket.destroy());
+      onCleanup(() => {
+        socket.destroy();
+      });
       await new Promise((r) => socket.once('connect', r));
       socket.setNoDelay(true);
       const readsPerAnswer: number[] = [];
