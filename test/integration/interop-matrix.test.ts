@@ -29,6 +29,8 @@ interface Target {
   name: string;
   command: string[];
   tools: string[];
+  /** Serves 2026-07-28 (so dual-era clients stay stateless). */
+  modern: boolean;
   progressTool: { name: string; args: Record<string, unknown>; result: RegExp };
 }
 
@@ -38,6 +40,7 @@ const TARGETS: Target[] = [
     name: 'server-everything (2025-only)',
     command: EVERYTHING_COMMAND,
     tools: ['echo', 'trigger-long-running-operation'],
+    modern: false,
     progressTool: {
       name: 'trigger-long-running-operation',
       args: { duration: 0.4, steps: STEPS }, // seconds
@@ -48,6 +51,7 @@ const TARGETS: Target[] = [
     name: '2026-07-28 fixture',
     command: [process.execPath, STATELESS_FIXTURE],
     tools: ['echo', 'slow', 'whoami'],
+    modern: true,
     progressTool: { name: 'slow', args: { ms: 400, steps: STEPS }, result: /^slept 400 ms in 4 steps$/ },
   },
 ];
@@ -188,6 +192,11 @@ describe.each(MATRIX)('client matrix: $target.name, $mode mode', ({ mode, target
         expectProgressBeforeResult(tap.received.slice(before), call!);
         expect(tap.errors).toEqual([]);
         expect(unexpectedAiSdkErrors(errors)).toEqual([]);
+        // 2.x is dual-era: it asks server/discover first and falls back to initialize on a
+        // 2025-only server; 1.x always initializes.
+        const dualEra = label === '@ai-sdk/mcp 2.x';
+        expect(tap.sent[0]).toBe(dualEra ? 'server/discover' : 'initialize');
+        expect(tap.sent.includes('initialize')).toBe(!(dualEra && target.modern));
       } finally {
         await client.close();
       }
@@ -227,7 +236,7 @@ describe.each(MATRIX)('client matrix: $target.name, $mode mode', ({ mode, target
       await client.connect(new StreamableHTTPClientTransport2(new URL(proxy.mcpUrl)));
       try {
         // The dual-era fixture is served modern; server-everything only as 2025.
-        expect(client.getProtocolEra()).toBe(target.command === EVERYTHING_COMMAND ? 'legacy' : 'modern');
+        expect(client.getProtocolEra()).toBe(target.modern ? 'modern' : 'legacy');
         const listed = await client.listTools();
         expect(listed.tools.map((t) => t.name)).toEqual(expect.arrayContaining(target.tools));
         const progress: number[] = [];

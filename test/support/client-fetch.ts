@@ -34,19 +34,21 @@ export type WireMessage = {
 
 /**
  * A fetch for clients that have no progress API (the AI SDK's): it adds a progress token to
- * every `tools/call` it sends and records, in arrival order, each message of every POST
- * response, so a test can check that the progress came on the call's stream before its result.
+ * every `tools/call` it sends, records the method of every message it sends, and records, in
+ * arrival order, each message of every POST response, so a test can check that the progress came on the call's stream before its result.
  * GET streams pass untouched (reading a copy would keep them open after the client closes).
  */
 export function progressTapFetch() {
   const received: WireMessage[] = [];
   const calls: { token: string; id: unknown }[] = [];
+  const sent: string[] = [];
   const errors: string[] = [];
   const fetchLike = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     if ((init?.method ?? 'GET') !== 'POST') return fetch(input, init);
     let body = init?.body;
     if (typeof body === 'string') {
       const msg = JSON.parse(body) as WireMessage;
+      if (!Array.isArray(msg) && msg.method) sent.push(msg.method);
       if (!Array.isArray(msg) && msg.method === 'tools/call') {
         const token = `tap-${calls.length + 1}`;
         calls.push({ token, id: msg.id });
@@ -62,7 +64,7 @@ export function progressTapFetch() {
     readMessages(forTap, type, received).catch((e: unknown) => errors.push(String(e)));
     return new Response(forClient, { status: res.status, statusText: res.statusText, headers: res.headers });
   };
-  return { fetch: fetchLike, received, calls, errors };
+  return { fetch: fetchLike, received, calls, sent, errors };
 }
 
 /** Reads a POST response body: SSE events' data lines, or one JSON body. */
