@@ -1,6 +1,8 @@
 // Real, independently written MCP clients against real `patchbay run` processes: the AI SDK's
 // MCP client, the 2.x SDK client (2026-07-28 negotiation and its 2025 fallback), the MCP
 // Inspector CLI and the 1.x SDK client, over Streamable HTTP (/mcp) and legacy SSE (/sse).
+// The per-client matrix of issue 14 (every client × both modes × a 2025-only and a 2026-07-28
+// server) is in interop-matrix.test.ts and interop-python.test.ts; this file goes deeper.
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { delimiter, dirname } from 'node:path';
@@ -21,56 +23,12 @@ import {
   type Progress,
 } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningCli, startCli } from '../support/cli-process';
+import { recordingFetch } from '../support/client-fetch';
 import { FIXTURE, STATELESS_FIXTURE } from '../support/engine-client';
+import { firstText, type Proxy, startProxy, stopProxy } from '../support/patchbay-proxy';
 import { until, waitGone } from '../support/processes';
 
 const require = createRequire(import.meta.url);
-
-/** A `patchbay run` process and its two endpoints. */
-interface Proxy {
-  cli: RunningCli;
-  mcpUrl: string;
-  sseUrl: string;
-}
-
-const READY = /Streamable HTTP\s+(http:\/\/\S+\/mcp)\s+Legacy SSE\s+(http:\/\/\S+\/sse)/;
-
-/** Starts `patchbay run --port 0 --mode <mode> -- node <fixture> <flags…>`. */
-async function startProxy(
-  mode: 'isolated' | 'shared',
-  fixture: string,
-  flags: string[] = [],
-): Promise<Proxy> {
-  const cli = await startCli(
-    ['run', '--port', '0', '--mode', mode, '--', process.execPath, fixture, ...flags],
-    READY,
-  );
-  return { cli, mcpUrl: cli.match[1]!, sseUrl: cli.match[2]! };
-}
-
-/** Stops the proxy and checks it went cleanly (exit code 0 on SIGTERM). */
-async function stopProxy(proxy: Proxy | undefined): Promise<void> {
-  if (!proxy) return;
-  const code = await proxy.cli.stop('SIGTERM');
-  expect(code, proxy.cli.output()).toBe(0);
-}
-
-/** A fetch that records the status, content type and session header of every response. */
-function recordingFetch() {
-  const seen: { method: string; status: number; contentType: string; sessionId: string | null }[] = [];
-  const fetchLike = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const res = await fetch(input, init);
-    seen.push({
-      method: init?.method ?? 'GET',
-      status: res.status,
-      contentType: res.headers.get('content-type') ?? '',
-      sessionId: res.headers.get('mcp-session-id'),
-    });
-    return res;
-  };
-  return { seen, fetch: fetchLike };
-}
 
 /** Calls `read` until `ok` accepts its value; returns that value, or throws after `timeoutMs`. */
 async function poll<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 3000) {
@@ -84,13 +42,6 @@ async function poll<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: 
   }
 }
 
-function firstText(result: unknown): string {
-  const content = (result as { content?: { type: string; text?: string }[] }).content;
-  const first = content?.[0];
-  if (first?.type !== 'text') throw new Error(`no text content in ${JSON.stringify(result)}`);
-  return first.text ?? '';
-}
-
 /** Tools every fixture build has; a list without them means the proxy served the wrong thing. */
 const FIXTURE_TOOLS = ['echo', 'slow', 'log', 'sample', 'elicit'];
 const STATELESS_TOOLS = ['echo', 'slow', 'cancelled', 'whoami', 'notify', 'ask'];
@@ -100,7 +51,7 @@ const STATELESS_TOOLS = ['echo', 'slow', 'cancelled', 'whoami', 'notify', 'ask']
 describe('@ai-sdk/mcp through patchbay (2025 fixture)', () => {
   let proxy: Proxy;
   beforeAll(async () => {
-    proxy = await startProxy('isolated', FIXTURE);
+    proxy = await startProxy('isolated', [process.execPath, FIXTURE]);
   });
   afterAll(() => stopProxy(proxy));
 
@@ -236,7 +187,7 @@ describe('@modelcontextprotocol/client 2.x through patchbay', () => {
       `negotiates 2026-07-28 statelessly with the dual-era fixture (${mode})`,
       { timeout: 15_000 },
       async () => {
-        const proxy = await startProxy(mode, STATELESS_FIXTURE);
+        const proxy = await startProxy(mode, [process.execPath, STATELESS_FIXTURE]);
         proxies.push(proxy);
         const { client, transport, seen } = await connect2(proxy.mcpUrl);
         try {
@@ -275,7 +226,7 @@ describe('@modelcontextprotocol/client 2.x through patchbay', () => {
       `falls back to the 2025 handshake with ${server.name} (${server.mode})`,
       { timeout: 15_000 },
       async () => {
-        const proxy = await startProxy(server.mode, server.fixture, server.flags);
+        const proxy = await startProxy(server.mode, [process.execPath, server.fixture, ...server.flags]);
         proxies.push(proxy);
         const { client, transport } = await connect2(proxy.mcpUrl);
         try {
@@ -302,7 +253,7 @@ describe.each(['isolated', 'shared'] as const)(
   (mode) => {
     let proxy: Proxy;
     beforeAll(async () => {
-      proxy = await startProxy(mode, STATELESS_FIXTURE);
+      proxy = await startProxy(mode, [process.execPath, STATELESS_FIXTURE]);
     });
     afterAll(() => stopProxy(proxy));
 
@@ -518,7 +469,7 @@ describe.each(['isolated', 'shared'] as const)(
 describe('MCP Inspector CLI through patchbay', () => {
   let proxy: Proxy;
   beforeAll(async () => {
-    proxy = await startProxy('isolated', FIXTURE);
+    proxy = await startProxy('isolated', [process.execPath, FIXTURE]);
   });
   afterAll(() => stopProxy(proxy));
 
@@ -577,7 +528,7 @@ describe('MCP Inspector CLI through patchbay', () => {
 describe.each(['isolated', 'shared'] as const)('SDK 1.x Client through patchbay (%s mode)', (mode) => {
   let proxy: Proxy;
   beforeAll(async () => {
-    proxy = await startProxy(mode, FIXTURE);
+    proxy = await startProxy(mode, [process.execPath, FIXTURE]);
   });
   afterAll(() => stopProxy(proxy));
 
