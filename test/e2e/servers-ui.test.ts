@@ -1,7 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
@@ -10,16 +9,8 @@ import { joinCommandLine } from '../../src/shared/command-line';
 import { launchChromium } from '../support/chromium';
 import { type RunningCli, startCli, tempDataDir } from '../support/cli-process';
 import { FIXTURE } from '../support/engine-client';
+import { freePort } from '../support/free-port';
 import { tempHome } from '../support/temp-home';
-
-/** A port nothing listens on now. */
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 async function holdPort(port: number): Promise<Server> {
   const s = createServer();

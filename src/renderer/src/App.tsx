@@ -7,6 +7,7 @@ import { ServerDetail } from './features/servers/ServerDetail';
 import { ServerDialogs } from './features/servers/ServerDialogs';
 import { ServerList } from './features/servers/ServerList';
 import { loadServers, serversStore } from './features/servers/servers-store';
+import { ConnectionBanner, useLinkHealth } from './features/connection/ConnectionBanner';
 import { AppSettingsButton } from './features/settings/AppSettingsButton';
 import { currentShell } from './shell';
 import { Toaster } from './ui/Toaster';
@@ -16,11 +17,14 @@ export function App() {
   const selected = useStore(serversStore, (s) => s.selectedId);
   const loaded = useStore(serversStore, (s) => s.loaded);
   const loadError = useStore(serversStore, (s) => s.loadError);
+  const health = useLinkHealth();
+  const offline = health === 'lost' || health === 'refused';
   useEffect(() => {
     void loadServers();
   }, []);
   return (
-    <div className="app">
+    <div className={offline ? 'app offline' : 'app'}>
+      <ConnectionBanner health={health} />
       <header className="app-header">
         <h1>Patchbay</h1>
         <span className="shell-tag" data-testid="shell-kind">
@@ -28,10 +32,13 @@ export function App() {
         </span>
         <JumpPalette />
         <span className="spacer" />
-        <AddServerButton />
-        <AppSettingsButton />
+        <fieldset className="header-actions" disabled={offline}>
+          <AddServerButton />
+          <AppSettingsButton />
+        </fieldset>
       </header>
-      <main className="app-main">
+      {/* Nothing to act on while the engine is gone: actions would only fail or mislead. */}
+      <main className="app-main" inert={offline}>
         {loadError && !loaded ? (
           <p className="error" role="alert">
             {loadError} — Patchbay retries when the connection comes back.{' '}

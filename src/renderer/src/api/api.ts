@@ -1,6 +1,6 @@
 import type { ApiResult, ArgsOf, CommandName, EventName, PayloadOf, ResultOf } from '@shared/contract';
-import type { Transport } from './transport';
-import { takeLaunchToken } from './launch-token';
+import type { LinkHealth, Transport } from './transport';
+import { reloadOnNewLaunchToken, takeLaunchToken } from './launch-token';
 import { webSocketTransport } from './ws-transport';
 
 /** The single `api` the renderer uses, whichever shell hosts it. */
@@ -11,6 +11,9 @@ export interface Api {
   ): Promise<ApiResult<ResultOf<C>>>;
   on<E extends EventName>(name: E, listener: (payload: PayloadOf<E>) => void): () => void;
   onReconnect(listener: () => void): () => void;
+  /** The link to the engine now (Electron's IPC is always connected). */
+  health(): LinkHealth;
+  onHealth(listener: (health: LinkHealth) => void): () => void;
 }
 
 /** Types the transport's untyped channel with the contract. */
@@ -22,6 +25,8 @@ export function createApi(transport: Transport): Api {
         if (n === name) listener(payload as never);
       }),
     onReconnect: (listener) => transport.onReconnect(listener),
+    health: () => transport.health(),
+    onHealth: (listener) => transport.onHealth(listener),
   };
 }
 
@@ -32,7 +37,14 @@ function ipcTransport(): Transport | undefined {
     call: (name, args) => bridge.call(name, args),
     onEvent: (listener) => bridge.onEvent(listener),
     onReconnect: () => () => {},
+    health: () => 'connected',
+    onHealth: () => () => {},
   };
 }
 
-export const api: Api = createApi(ipcTransport() ?? webSocketTransport(undefined, takeLaunchToken()));
+function browserTransport(): Transport {
+  reloadOnNewLaunchToken();
+  return webSocketTransport(undefined, takeLaunchToken());
+}
+
+export const api: Api = createApi(ipcTransport() ?? browserTransport());

@@ -14,3 +14,15 @@ export function takeLaunchToken(): string | undefined {
   }
   return sessionStorage.getItem(STORAGE_KEY) ?? undefined;
 }
+
+/**
+ * Opening the newly printed URL in this tab (after `serve` restarted) changes only the fragment,
+ * which reloads nothing: take its token and start the page again with it.
+ */
+export function reloadOnNewLaunchToken(): void {
+  addEventListener('hashchange', () => {
+    if (!new URLSearchParams(location.hash.replace(/^#/, '')).get('token')) return;
+    takeLaunchToken();
+    location.reload();
+  });
+}

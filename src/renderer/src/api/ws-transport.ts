@@ -6,7 +6,7 @@ import {
   WS_PATH,
   type WsServerMessage,
 } from '@shared/contract';
-import type { Transport } from './transport';
+import type { LinkHealth, Transport } from './transport';
 
 const DISCONNECTED = { code: 'disconnected', message: 'Lost the connection to Patchbay' };
 
@@ -23,6 +23,13 @@ export function webSocketTransport(
 ): Transport {
   const eventListeners = new Set<(name: EventName, payload: unknown) => void>();
   const reconnectListeners = new Set<() => void>();
+  const healthListeners = new Set<(health: LinkHealth) => void>();
+  let health: LinkHealth = 'connecting';
+  const setHealth = (next: LinkHealth) => {
+    if (next === health) return;
+    health = next;
+    for (const l of healthListeners) l(next);
+  };
   const pending = new Map<number, (r: ApiResult<unknown>) => void>();
   const queue: string[] = [];
   let nextId = 1;
@@ -38,6 +45,7 @@ export function webSocketTransport(
     ws.onopen = () => {
       opened = true;
       delay = 250;
+      setHealth('connected');
       // Messages are read in order: the token is checked before any queued call.
       if (token !== undefined) ws.send(JSON.stringify({ t: 'auth', token }));
       for (const m of queue.splice(0)) ws.send(m);
@@ -61,6 +69,8 @@ export function webSocketTransport(
       queue.length = 0;
       if (opened || pending.size > 0) needsResync = true;
       refused = e?.code === WS_CLOSE_BAD_TOKEN;
+      // A close is at once a lost link: the window says so and stops offering actions.
+      setHealth(refused ? 'refused' : 'lost');
       for (const [id, resolve] of pending) {
         resolve({ ok: false, error: refusedError() ?? DISCONNECTED });
         pending.delete(id);
@@ -89,6 +99,11 @@ export function webSocketTransport(
           resolve({ ok: false, error });
           return;
         }
+        if (health === 'lost') {
+          // Not queued: an action the user was told failed must not run when the link returns.
+          resolve({ ok: false, error: DISCONNECTED });
+          return;
+        }
         pending.set(id, resolve);
         if (socket?.readyState === WebSocket.OPEN) socket.send(text);
         else queue.push(text);
@@ -101,6 +116,11 @@ export function webSocketTransport(
     onReconnect(listener) {
       reconnectListeners.add(listener);
       return () => reconnectListeners.delete(listener);
+    },
+    health: () => health,
+    onHealth(listener) {
+      healthListeners.add(listener);
+      return () => healthListeners.delete(listener);
     },
   };
 }
