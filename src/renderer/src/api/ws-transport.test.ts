@@ -98,4 +98,21 @@ describe('the WebSocket transport', () => {
     const later = await t.call('servers.list', undefined);
     expect(!later.ok && later.error.message).toContain('patchbay serve');
   });
+
+  it('tells its health: connecting, connected, lost on a drop (calls fail at once), refused on a stale token', async () => {
+    const t = webSocketTransport('ws://x/api', 'tok');
+    const seen: string[] = [];
+    t.onHealth((h) => seen.push(h));
+    expect(t.health()).toBe('connecting');
+    FakeSocket.all[0]!.open();
+    FakeSocket.all[0]!.close();
+    expect(t.health()).toBe('lost');
+    const during = await t.call('servers.stop', { id: 'a' });
+    expect(during).toMatchObject({ ok: false, error: { code: 'disconnected' } });
+    await vi.advanceTimersByTimeAsync(300);
+    FakeSocket.all[1]!.open();
+    expect(FakeSocket.all[1]!.sent.map((m) => (JSON.parse(m) as { t: string }).t)).toEqual(['auth']); // the stop never runs
+    FakeSocket.all[1]!.close(4401);
+    expect(seen).toEqual(['connected', 'lost', 'connected', 'refused']);
+  });
 });
