@@ -81,8 +81,9 @@ describe('the frame list in the browser (patchbay serve)', () => {
     await expect.poll(() => rowCount(page), { timeout: 10_000 }).toBeGreaterThan(20);
     const beforeReload = await rowCount(page);
     await page.reload();
-    // Every frame, keep-alives and priming events included, so the seqs have no hole.
+    // Every frame, keep-alives, priming events and Patchbay's own start-up probe included, so the seqs have no hole.
     await page.getByLabel('Show keep-alives').check();
+    await page.getByLabel("Show Patchbay's own traffic").check();
     await expect.poll(() => rowCount(page), { timeout: 10_000 }).toBeGreaterThan(beforeReload + 20);
     stop = true;
     await traffic;
