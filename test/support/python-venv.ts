@@ -40,17 +40,24 @@ function tail(text: string, lines = 8): string {
 }
 
 async function prepare(): Promise<PythonMcp> {
-  const probe = await run('python3', ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], 15_000);
+  const probe = await run(
+    'python3',
+    ['-c', 'import sys; print("%d.%d" % sys.version_info[:2]); print(sys.base_prefix)'],
+    15_000,
+  );
   if (probe.code !== 0) return { skip: `python3 is not available: ${tail(probe.stderr, 2)}` };
-  const version = probe.stdout.trim();
+  const [version = '', basePrefix = ''] = probe.stdout.trim().split('\n');
   const [major = 0, minor = 0] = version.split('.').map(Number);
   if (major < 3 || (major === 3 && minor < 10))
     return { skip: `python3 is ${version}; the mcp package needs 3.10 or newer` };
   if (!existsSync(INDEX)) return { skip: `no local package index at ${INDEX} to install mcp from` };
 
-  // One venv per Python version and index state, so a changed index builds a fresh one.
+  // One venv per Python installation and index state, so a changed index builds a fresh one.
   const indexStamp = existsSync(join(INDEX, 'mcp')) ? statSync(join(INDEX, 'mcp')).mtimeMs : 0;
-  const key = createHash('sha256').update(`${version}|${indexStamp}`).digest('hex').slice(0, 12);
+  const key = createHash('sha256')
+    .update(`${version}|${basePrefix}|${indexStamp}`)
+    .digest('hex')
+    .slice(0, 12);
   const venv = join(tmpdir(), `patchbay-python-mcp-${key}`);
   const python = join(venv, 'bin', 'python');
   if (!existsSync(join(venv, 'ready'))) {
