@@ -62,19 +62,21 @@ describe.each(MATRIX)('Python mcp client: $target.name, $mode mode', ({ mode, ta
   afterAll(() => stopProxy(proxy));
 
   it('lists tools and calls a tool with progress', { timeout: 60_000 }, async (ctx) => {
-    const report = await python(ctx).call(proxy.mcpUrl, target.tool, target.args);
+    const report = await python(ctx).call(proxy.mcpUrl, target.tool, target.args, { progressSteps: 4 });
     expect(report.protocolVersion).toMatch(target.version);
     expect(report.tools).toEqual(expect.arrayContaining(target.tools));
     expect(report.isError).toBe(false);
     expect(report.textHead).toMatch(target.result);
-    // Every progress notification, in order, and all of them before the result.
-    expect(report.events).toEqual([
+    // Every progress notification, in order, before the result. The Python SDK runs progress
+    // callbacks as tasks, so the last one (sent right before the result) may run just after the
+    // call returns: only that one may follow the result.
+    expect(report.events.filter((e) => 'progress' in e)).toEqual([
       { progress: 1, total: 4 },
       { progress: 2, total: 4 },
       { progress: 3, total: 4 },
       { progress: 4, total: 4 },
-      { result: true },
     ]);
+    expect(report.events.findIndex((e) => 'result' in e)).toBeGreaterThanOrEqual(3);
   });
 });
 

@@ -18,8 +18,16 @@ export interface PythonReport {
 }
 
 export interface PythonClient {
-  /** Connects to `url`, lists tools and calls `tool` with progress; rejects with the Python error. */
-  call(url: string, tool: string, args: Record<string, unknown>, timeoutMs?: number): Promise<PythonReport>;
+  /**
+   * Connects to `url`, lists tools and calls `tool` with progress (waiting briefly for
+   * `progressSteps` callbacks); rejects with the Python error.
+   */
+  call(
+    url: string,
+    tool: string,
+    args: Record<string, unknown>,
+    options?: { progressSteps?: number; timeoutMs?: number },
+  ): Promise<PythonReport>;
   stop(): Promise<void>;
 }
 
@@ -54,9 +62,9 @@ export async function startPythonClient(python: string, readyTimeoutMs = 120_000
   await nextLine(readyTimeoutMs, 'start-up');
   let queue: Promise<unknown> = Promise.resolve();
   return {
-    call(url, tool, args, timeoutMs = 60_000) {
+    call(url, tool, args, { progressSteps = 0, timeoutMs = 60_000 } = {}) {
       const job = queue.then(async () => {
-        child.stdin.write(`${JSON.stringify({ url, tool, arguments: args })}\n`);
+        child.stdin.write(`${JSON.stringify({ url, tool, arguments: args, progressSteps })}\n`);
         const answer = JSON.parse(await nextLine(timeoutMs, `${tool} at ${url}`)) as
           PythonReport | { error: string };
         if ('error' in answer) throw new Error(`python client: ${answer.error}`);

@@ -1,6 +1,6 @@
 """Drives the Python SDK's MCP client (`mcp.Client`: streamable HTTP, its default dual-era
 negotiation) for the interop tests. Importing `mcp` costs seconds, so one process serves a
-whole test file: each stdin line is a job `{"url", "tool", "arguments"}`; for each, it connects,
+whole test file: each stdin line is a job `{"url", "tool", "arguments", "progressSteps"}`; for each, it connects,
 lists tools, calls the tool with a progress callback, disconnects, and prints one JSON line
 saying what it saw, in the order it saw it (or `{"error": ...}`).
 """
@@ -10,6 +10,7 @@ import json
 import sys
 import traceback
 
+import anyio
 from mcp import Client
 
 
@@ -26,6 +27,11 @@ async def run(job: dict[str, object]) -> dict[str, object]:
             str(job["tool"]), dict(job.get("arguments") or {}), progress_callback=on_progress
         )
         events.append({"result": True})
+        # The SDK runs progress callbacks as tasks, so the last one may still be queued when the
+        # call returns: give it up to 2 s to run (the test allows only the last to be late).
+        deadline = anyio.current_time() + 2
+        while len(events) - 1 < int(job.get("progressSteps") or 0) and anyio.current_time() < deadline:
+            await anyio.sleep(0.01)
         texts = [c.text for c in result.content if getattr(c, "type", None) == "text"]
         text = texts[0] if texts else ""
         return {
