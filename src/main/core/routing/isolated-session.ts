@@ -34,6 +34,8 @@ export interface IsolatedHost {
   readonly frames: FrameTap;
   /** How long a revival waits for the new process to answer initialize. */
   readonly reviveTimeoutMs: number;
+  /** A process of a session is being stopped; `exited` settles once its slot is free. */
+  stopping(exited: Promise<unknown>): void;
 }
 
 /**
@@ -119,7 +121,7 @@ export class IsolatedSession extends SessionBase {
     this.end({ reason, message: END_MESSAGES[reason] });
     this.detach('The session was closed');
     this.queued = [];
-    await proc?.stop();
+    if (proc) await this.stopProcess(proc);
   }
 
   /** Stops this session's process to free its slot (process cap); the session stays, dormant. */
@@ -131,7 +133,13 @@ export class IsolatedSession extends SessionBase {
       this.id,
       `Process ${proc.pid} reclaimed for another session (process cap); this session is revived on its next request`,
     );
-    return proc.stop();
+    return this.stopProcess(proc);
+  }
+
+  private stopProcess(proc: StdioProcess): Promise<unknown> {
+    const stopped = proc.stop();
+    this.host.stopping(stopped);
+    return stopped;
   }
 
   private write(msg: JsonRpcMessage, raw: string): void {
@@ -158,7 +166,7 @@ export class IsolatedSession extends SessionBase {
       const e = toPatchbayError(err);
       if (proc) {
         if (this.proc === proc) this.detach(e.message);
-        void proc.stop();
+        void this.stopProcess(proc);
       }
       this.reviving = false;
       const queued = this.queued;

@@ -82,6 +82,8 @@ export class ServerRuntime extends EventEmitter<ServerRuntimeEvents> {
   private sweepTimer: NodeJS.Timeout | undefined;
   private readonly restart: RestartPolicy;
   private readonly isolatedHost: IsolatedHost;
+  /** Session processes being stopped: each frees a slot of the cap when it has exited. */
+  private readonly exiting = new Set<Promise<unknown>>();
 
   constructor(readonly config: ServerRuntimeConfig) {
     super();
@@ -96,6 +98,10 @@ export class ServerRuntime extends EventEmitter<ServerRuntimeEvents> {
       acquire: () => this.acquireProcess(),
       frames: this.frames,
       reviveTimeoutMs: config.reviveTimeoutMs ?? 30_000,
+      stopping: (exited) => {
+        this.exiting.add(exited);
+        void exited.finally(() => this.exiting.delete(exited));
+      },
     };
   }
 
@@ -248,6 +254,12 @@ export class ServerRuntime extends EventEmitter<ServerRuntimeEvents> {
       // No new process can start (crashed, stopped): fail now rather than stop an idle one for nothing.
       const slot = this.main.state.status;
       if (slot === 'crashed' || slot === 'stopped' || slot === 'stopping') await this.main.ready();
+      // A process already on its way out (its session closed or evicted) frees a slot: wait
+      // for it rather than reclaim another.
+      if (this.exiting.size > 0 && this.processesInUse - this.exiting.size < cap) {
+        await Promise.race(this.exiting);
+        continue;
+      }
       const victim = this.reclaimable();
       if (!victim) {
         throw new PatchbayError(
