@@ -1,4 +1,5 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { liveChildren } from '../../src/main/core/stdio/child-registry';
@@ -112,6 +113,33 @@ describe('sessions outlive processes (isolated)', () => {
         initializedCount: number;
       };
       expect(info).toMatchObject({ initializeCount: 1, initializedCount: 1 });
+    },
+    T,
+  );
+
+  it(
+    'legacy HTTP+SSE (2024-11-05): kill -9 under an SDK client; its next call works on the same stream without a new initialize',
+    async () => {
+      const { url, runtime } = await serve(fixtureConfig('isolated'));
+      const { counts, fetch: fetchLike } = countingFetch();
+      const transport = new SSEClientTransport(new URL('/sse', url), { fetch: fetchLike });
+      const client = new Client({ name: 'legacy-revival-test', version: '1.0.0' });
+      await client.connect(transport);
+      onCleanup(() => client.close());
+      const first = (await client.callTool({ name: 'pid', arguments: {} })) as {
+        content: { text: string }[];
+      };
+      const pid = Number(first.content[0]!.text);
+      const [session] = runtime.listSessions();
+      process.kill(pid, 'SIGKILL');
+      await until(() => session!.pid === undefined, 5000, 'dormant');
+      const again = (await client.callTool({ name: 'echo', arguments: { text: 'legacy' } })) as {
+        content: { text: string }[];
+      };
+      expect(again.content[0]!.text).toBe('legacy');
+      expect(counts.initialize).toBe(1);
+      expect(runtime.listSessions()).toEqual([session]);
+      expect(session!.revivals).toBe(1);
     },
     T,
   );
