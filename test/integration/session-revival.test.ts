@@ -292,6 +292,11 @@ describe('the sessions cap', () => {
       const c = await openSession(port, VERSION); // b was the least recently active
       expect((await rpc(port, b, { jsonrpc: '2.0', id: 3, method: 'ping' })).status).toBe(404);
       expect(runtime.getSession(b)).toBeUndefined();
+      expect(
+        runtime.frames
+          .since()
+          .some((f) => f.sessionId === b && f.by === 'patchbay' && /sessions cap/.test(f.raw)),
+      ).toBe(true);
       expect((await rpc(port, a, { jsonrpc: '2.0', id: 3, method: 'ping' })).status).toBe(200);
       // Both remaining sessions busy (a GET stream, a call in flight): nothing to evict.
       const get = stream(port, {

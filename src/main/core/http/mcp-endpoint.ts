@@ -102,6 +102,10 @@ export class McpEndpoint {
     }
     if (!victim) return false;
     this.sessions.delete(victim.id);
+    this.runtime.frames.note(
+      victim.id,
+      `Session ended to make room for a new one (sessions cap of ${this.options.maxSessions}); its next request gets 404`,
+    );
     void victim.engine.close('evicted');
     return true;
   }
