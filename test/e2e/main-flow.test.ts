@@ -124,9 +124,7 @@ describe('the main flow in the browser (patchbay serve)', () => {
     await page.locator('[data-seq]').nth(3).click();
     const details = page.getByRole('region', { name: 'Frame details' });
     const raw = details.getByRole('region', { name: 'Raw' });
-    await expect
-      .poll(() => raw.locator('pre').textContent())
-      .toMatch(new RegExp(`^\\{.*${marker}.*\\}$`));
+    await expect.poll(() => raw.locator('pre').textContent()).toMatch(new RegExp(`^\\{.*${marker}.*\\}$`));
     await page.getByLabel('Filter frames').fill('');
     await shoot('inspector');
 
