@@ -274,16 +274,28 @@ describe.each(MATRIX)('client matrix: $target.name, $mode mode', ({ mode, target
     );
   }
 
-  for (const protocol of ['legacy', 'auto'] as const) {
+  // Its default protocol mode, its dual-era mode, and pointed at the legacy SSE endpoint.
+  for (const { transport: strategy, protocol } of [
+    { transport: 'http-only', protocol: 'legacy' },
+    { transport: 'http-only', protocol: 'auto' },
+    { transport: 'sse-only', protocol: 'legacy' },
+  ] as const) {
     it(
-      `mcp-remote (--protocol ${protocol}) over stdio: lists tools and calls a tool with progress`,
+      `mcp-remote (--transport ${strategy} --protocol ${protocol}): lists tools and calls a tool with progress`,
       { timeout: 30_000 },
       async () => {
         // Its config and token store stay in a temp dir: nothing read from or left in ~/.mcp-auth.
         const configDir = mkdtempSync(join(tmpdir(), 'patchbay-mcp-remote-'));
         const transport = new StdioClientTransport({
           command: process.execPath,
-          args: [MCP_REMOTE, proxy.mcpUrl, '--transport', 'http-only', '--protocol', protocol],
+          args: [
+            MCP_REMOTE,
+            strategy === 'sse-only' ? proxy.sseUrl : proxy.mcpUrl,
+            '--transport',
+            strategy,
+            '--protocol',
+            protocol,
+          ],
           env: { ...(process.env as Record<string, string>), MCP_REMOTE_CONFIG_DIR: configDir },
           stderr: 'pipe',
         });
@@ -295,6 +307,10 @@ describe.each(MATRIX)('client matrix: $target.name, $mode mode', ({ mode, target
         try {
           await client.connect(transport);
           await listAndCallSdk1(client, log);
+          // In auto mode it bridges to 2026-07-28 where that is served, else it initializes.
+          expect(/Remote server speaks MCP 2026-07-28/.test(stderr)).toBe(
+            protocol === 'auto' && target.modern,
+          );
           // A server with no auth never sends it into OAuth (no browser, no callback server).
           expect(stderr).not.toMatch(
             /requires authorization|Authentication required|open the browser|Browser opened/,
