@@ -173,21 +173,28 @@ describe('a 16 MiB message each way', () => {
       // Not all one character: a slipped or doubled byte would show.
       const text = Array.from({ length: 16 * 64 }, (_, i) => String(i % 10).repeat(16 * 1024)).join('');
       expect(text.length).toBe(16 * MiB);
-      for (const accept of ['application/json', BOTH]) {
+      // JSON-only and both-types clients get JSON (nothing streams before the response, issue 14);
+      // an SSE-only client gets the same bytes as one SSE event.
+      for (const [accept, form] of [
+        ['application/json', 'application/json'],
+        [BOTH, 'application/json'],
+        ['text/event-stream', 'text/event-stream'],
+      ] as const) {
         const t = Date.now();
         const x = await postRpc(port, toolCall('big-echo', 'echo', { text }), {
           'mcp-session-id': session,
           accept,
         });
         expect(x.status).toBe(200);
+        expect(x.headers['content-type']).toContain(form);
         const msg =
-          accept === BOTH
+          form === 'text/event-stream'
             ? (sseMessages(x.body).find((m) => m.msg['id'] === 'big-echo')?.msg as Record<string, unknown>)
             : json(x);
         const got = (msg as { result: { content: { text: string }[] } }).result.content[0]!.text;
         expect(got.length).toBe(text.length);
         expect(got === text).toBe(true);
-        console.log(`[16 MiB ${mode}] ${accept === BOTH ? 'SSE' : 'JSON'} round trip ${Date.now() - t} ms`);
+        console.log(`[16 MiB ${mode}] ${accept} → ${form} round trip ${Date.now() - t} ms`);
       }
       // And a body over the configured limit is still refused cleanly.
       const over = await postRpc(port, toolCall('too-big', 'echo', { text: text + text }), {
