@@ -13,9 +13,19 @@ import {
   useState,
 } from 'react';
 import { useStore } from 'zustand';
-import { KIND_LABEL, LEG_ARROW, formatBytes, formatId, formatTime, shortSession } from './frame-format';
+import {
+  KIND_LABEL,
+  LEG_ARROW,
+  LEG_LABEL,
+  formatBytes,
+  formatId,
+  formatTime,
+  fullId,
+  shortSession,
+} from './frame-format';
 import { frameIndex, framesStore } from './frames-store';
 import { inspectorStore, select } from './inspector-store';
+import { requestMethodOf } from './request-methods';
 import { ROW_HEIGHT, scrollToReveal, visibleRows } from './virtual-rows';
 import './inspector.css';
 
@@ -233,6 +243,7 @@ const FrameRow = memo(function FrameRow({
   const noisePreview =
     f.method === undefined && (f.kind === 'noise' || f.kind === 'note') ? f.raw.slice(0, 120) : undefined;
   const own = f.by !== undefined;
+  const asked = requestMethodOf(f);
   return (
     <div
       role="row"
@@ -250,7 +261,13 @@ const FrameRow = memo(function FrameRow({
       <span role="gridcell" className="session" title={f.sessionId}>
         {shortSession(f.sessionId)}
       </span>
-      <span role="gridcell" className="leg" title={f.leg}>
+      <span
+        role="gridcell"
+        // The HTTP side's arrows (⇢ ⇠) and the stdio side's (→ ←) differ in colour and weight, not only in glyph.
+        className={`leg leg-${f.leg === 'client→proxy' || f.leg === 'proxy→client' ? 'http' : 'stdio'}`}
+        title={f.leg}
+        aria-label={LEG_LABEL[f.leg]}
+      >
         {LEG_ARROW[f.leg]}
       </span>
       <span role="gridcell" className={`tag tag-${f.transport}`}>
@@ -266,8 +283,13 @@ const FrameRow = memo(function FrameRow({
           </span>
         )}
         {f.method ?? noisePreview ?? ''}
+        {asked !== undefined && (
+          <span className="asked" title={`Answers a ${asked} request`}>
+            {f.method === undefined ? asked : ` ${asked}`}
+          </span>
+        )}
       </span>
-      <span role="gridcell" className="id">
+      <span role="gridcell" className="id" title={fullId(f.rpcId)}>
         {formatId(f.rpcId)}
       </span>
       <span role="gridcell" className="size">

@@ -1,4 +1,5 @@
 import type { Frame, FrameKind, FrameTransport, Leg } from '@shared/frames';
+import { requestMethodOf } from './request-methods';
 
 /** Whose frames a `by:` token picks: Patchbay's own traffic, or the user's (everything else). */
 export type FrameOwner = 'patchbay' | 'user';
@@ -152,7 +153,12 @@ function termTest(term: FilterTerm): FramePredicate {
   switch (term.field) {
     case 'method': {
       const re = new RegExp(escapeRegExp(term.value), 'i');
-      return (f) => f.method !== undefined && re.test(f.method);
+      // A response or progress matches by its request's method: `method:tools/call` shows whole calls.
+      return (f) => {
+        if (f.method !== undefined && re.test(f.method)) return true;
+        const asked = requestMethodOf(f);
+        return asked !== undefined && re.test(asked);
+      };
     }
     case 'session': {
       const prefix = term.value.toLowerCase();

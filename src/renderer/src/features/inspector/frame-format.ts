@@ -44,10 +44,29 @@ export function shortSession(id: string | undefined): string {
   return id === undefined ? '—' : id.slice(0, 6);
 }
 
+/** Characters of a long string id the column shows: its tail, where counters and suffixes differ. */
+const ID_TAIL = 8;
+
+/** The id as the Id column shows it: numbers whole, a long string id by its tail (`#…"probe-12"`). */
 export function formatId(id: Frame['rpcId']): string {
   if (id === undefined) return '';
-  return typeof id === 'string' ? `#"${id}"` : `#${id}`;
+  if (typeof id !== 'string') return `#${id}`;
+  return id.length <= ID_TAIL + 2 ? `#"${id}"` : `#…"${id.slice(-ID_TAIL)}"`;
 }
+
+/** The id in full, for the hover of the Id column. */
+export function fullId(id: Frame['rpcId']): string | undefined {
+  if (id === undefined) return undefined;
+  return typeof id === 'string' ? `id "${id}"` : `id ${id}`;
+}
+
+/** What a screen reader says for each leg's arrow: the two arrows of a side read differently. */
+export const LEG_LABEL: Record<Leg, string> = {
+  'client→proxy': 'client to Patchbay (HTTP side)',
+  'proxy→server': 'Patchbay to server (stdio side)',
+  'server→proxy': 'server to Patchbay (stdio side)',
+  'proxy→client': 'Patchbay to client (HTTP side)',
+};
 
 /** The parsed message, or undefined for noise, keep-alives and cut-off JSON. */
 export function parseMessage(raw: string): unknown {

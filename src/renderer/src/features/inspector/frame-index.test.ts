@@ -27,10 +27,11 @@ describe('FrameIndex', () => {
     index.setFilter(counting(filter('method:tools/call')));
     index.append([...toolCall(1, 1), ...toolCall(5, 2)]);
     expect(tested).toBe(8);
-    expect(seqs(index)).toEqual([1, 2, 5, 6]);
+    // The responses belong to the calls (they carry no method; paired by id).
+    expect(seqs(index)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     index.append(toolCall(9, 3));
     expect(tested).toBe(12); // four new frames, four tests
-    expect(seqs(index)).toEqual([1, 2, 5, 6, 9, 10]);
+    expect(seqs(index)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
 
     tested = 0;
     index.setFilter(counting(filter('leg:out')));

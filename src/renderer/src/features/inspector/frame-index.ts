@@ -1,5 +1,6 @@
 import type { Frame } from '@shared/frames';
 import type { FramePredicate } from './frame-filter';
+import { RequestMethods } from './request-methods';
 
 /** Frames the inspector holds per server; the oldest go first (about 100 MB of heap at most). */
 export const DEFAULT_FRAME_CAP = 100_000;
@@ -21,6 +22,8 @@ export class FrameIndex {
   private predicate: FramePredicate = () => true;
   private readonly seenSessions = new Set<string>();
   private readonly interned = new Map<string, string>();
+  /** Which request each answer and progress frame belongs to (for `method:` and the Method column). */
+  private readonly methods = new RequestMethods();
   /** Highest seq ever appended: later frames must be above it (no duplicate across snapshot + live). */
   lastSeq = 0;
   /** Frames dropped to stay under the cap, since the last reset. */
@@ -50,6 +53,7 @@ export class FrameIndex {
       if (f.seq <= this.lastSeq) continue;
       this.lastSeq = f.seq;
       this.intern(f);
+      this.methods.note(f);
       const pos = this.base + this.items.length;
       this.items.push(f);
       this.positionBySeq.set(f.seq, pos);
@@ -94,6 +98,7 @@ export class FrameIndex {
   reset(): void {
     this.clear();
     this.interned.clear();
+    this.methods.clear();
     this.lastSeq = 0;
     this.dropped = 0;
   }
