@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startEndpoint } from '../../src/main/core/http/endpoint-server';
 import { ServerRuntime } from '../../src/main/core/routing/server-runtime';
 import { fixtureConfig } from '../support/engine-client';
+import { descendants } from '../support/proc-stats';
 import {
   BOTH,
   type Exchange,
@@ -251,6 +252,65 @@ describe('bearer token', () => {
       });
       expect([200, 204]).toContain(pre.status);
       expect(pre.headers['access-control-allow-origin']).toBe(`http://localhost:${port}`);
+    },
+    T,
+  );
+
+  it(
+    'the capability URL: ?key= on /mcp, /sse and /messages; the endpoint event carries it; nothing spawns without it',
+    async () => {
+      const key = 'k3y-With+Plus/Slash=';
+      const { port } = await isolated({ token: key });
+      const q = `key=${encodeURIComponent(key)}`;
+      const before = descendants().length;
+      // Wrong, empty, or under another name: 401 first, no session and no process.
+      for (const path of [
+        '/mcp?key=wrong',
+        '/mcp?key=',
+        `/mcp?token=${encodeURIComponent(key)}`,
+        `/mcp?access_token=${encodeURIComponent(key)}`,
+        `/mcp?key=${encodeURIComponent(key)}x`,
+        `/messages?sessionId=x&key=wrong`,
+      ]) {
+        const x = await postRpc(port, initializeMessage('2025-06-18'), {}, path);
+        expect(x.status, path).toBe(401);
+        expect(String(x.headers['www-authenticate'])).toMatch(/^Bearer\b/);
+        expect(x.headers['mcp-session-id']).toBeUndefined();
+      }
+      const refused = await http1(port, { path: '/sse?key=wrong', headers: { accept: 'text/event-stream' } });
+      expect(refused.status).toBe(401);
+      expect(descendants().length).toBe(before);
+
+      const init = await postRpc(
+        port,
+        initializeMessage('2025-06-18'),
+        { accept: 'application/json' },
+        `/mcp?${q}`,
+      );
+      expect(init.status).toBe(200);
+      const session = init.headers['mcp-session-id'] as string;
+      // The key is not remembered with the session: each request carries it.
+      const bare = await postRpc(port, listTools(2), { 'mcp-session-id': session });
+      expect(bare.status).toBe(401);
+
+      // Legacy: the endpoint event names a URL with the key, so a client POSTs there as told.
+      const sse = stream(port, { path: `/sse?${q}`, headers: { accept: 'text/event-stream' } });
+      onCleanup(() => sse.destroy());
+      const body = await sse.waitFor((b) => b.includes('event: endpoint'), 5000);
+      const endpoint = new URL(/event: endpoint\ndata: (.*)\n/.exec(body)![1]!);
+      expect(endpoint.searchParams.get('key')).toBe(key);
+      const sessionId = endpoint.searchParams.get('sessionId')!;
+      const post = await postRpc(
+        port,
+        initializeMessage('2024-11-05', 7),
+        {},
+        endpoint.pathname + endpoint.search,
+      );
+      expect(post.status).toBe(202);
+      await sse.waitFor((b) => /"id":7/.test(b), 5000, 'the initialize answer on the stream');
+      // The session id alone is not enough.
+      const noKey = await postRpc(port, ping(8), {}, `/messages?sessionId=${encodeURIComponent(sessionId)}`);
+      expect(noKey.status).toBe(401);
     },
     T,
   );

@@ -59,7 +59,7 @@ afterEach(async () => {
 });
 
 describe('a server bound beyond loopback', () => {
-  it('requires the bearer token on every endpoint and method, whatever the Host; never from the query string', async () => {
+  it('requires the key on every endpoint and method, whatever the Host; in the query only as ?key=', async () => {
     const token = 'tok-Bound-0.0.0.0-x9';
     const cli = await startCli(
       ['run', '--port', '0', '--host', '0.0.0.0', '--token', token, '--', process.execPath, FIXTURE],
@@ -78,6 +78,8 @@ describe('a server bound beyond loopback', () => {
       ['POST', '/messages?sessionId=x', { 'content-type': 'application/json' }],
       ['POST', `/mcp?token=${token}`, { 'content-type': 'application/json' }],
       ['POST', `/mcp?access_token=${token}`, { 'content-type': 'application/json' }],
+      ['POST', `/mcp?key=${token}x`, { 'content-type': 'application/json' }],
+      ['GET', '/sse?key=wrong', { accept: 'text/event-stream' }],
     ];
     for (const host of hosts) {
       for (const [method, path, headers] of attempts) {
@@ -94,7 +96,8 @@ describe('a server bound beyond loopback', () => {
         }
       }
     }
-    // With the token: a session, and its legacy counterpart whose endpoint URL carries no token.
+    // With the token: a session, and its legacy counterpart whose endpoint URL carries the key
+    // (the client POSTs there with no header; a session id is never the credential).
     const init = await postRpc(port, initializeMessage('2025-06-18'), {
       ...auth,
       accept: 'application/json',
@@ -104,7 +107,8 @@ describe('a server bound beyond loopback', () => {
     const sse = stream(port, { path: '/sse', headers: { ...auth, accept: 'text/event-stream' } });
     const body = await sse.waitFor((b) => b.includes('event: endpoint'), 5000);
     sse.destroy();
-    expect(body).not.toContain(token);
+    const endpoint = new URL(/event: endpoint\ndata: (.*)\n/.exec(body)![1]!);
+    expect(endpoint.searchParams.get('key')).toBe(token);
     // Case-insensitive scheme, as RFC 6750 allows.
     const lower = await postRpc(port, initializeMessage('2025-06-18'), {
       authorization: `bearer ${token}`,

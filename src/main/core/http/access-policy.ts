@@ -10,7 +10,10 @@ export interface AccessOptions {
   allowedHosts?: readonly string[];
   /** Extra origins accepted besides http://localhost|127.0.0.1|[::1]:PORT (browser-based clients). */
   allowedOrigins?: readonly string[];
-  /** When set, every request must carry `Authorization: Bearer <token>`. */
+  /**
+   * When set, every request must carry it: `Authorization: Bearer <token>`, or as the
+   * capability URL's `?key=<token>` (for clients that cannot send headers).
+   */
   token?: string;
 }
 
@@ -88,11 +91,11 @@ export class AccessPolicy {
         Vary: 'Origin',
       };
     }
-    if (this.token && req.method !== 'OPTIONS' && !this.tokenMatches(req.headers.authorization)) {
+    if (this.token && req.method !== 'OPTIONS' && !this.keyMatches(req)) {
       return {
         ok: false,
         status: 401,
-        message: 'Unauthorized: send Authorization: Bearer <token>',
+        message: 'Unauthorized: send Authorization: Bearer <key>, or use the URL with ?key=<key>',
         headers: { ...cors, 'WWW-Authenticate': 'Bearer' },
       };
     }
@@ -109,12 +112,22 @@ export class AccessPolicy {
     };
   }
 
-  private tokenMatches(header: string | undefined): boolean {
-    if (!this.token || header === undefined) return false;
-    const match = /^Bearer\s+(.+)$/i.exec(header);
-    if (!match) return false;
-    const given = Buffer.from(match[1]!.trim());
-    return given.length === this.token.length && timingSafeEqual(given, this.token);
+  /** The key from the Authorization header or the URL's `key` parameter, compared in constant time. */
+  private keyMatches(req: IncomingMessage): boolean {
+    const header = req.headers.authorization;
+    const match = header === undefined ? null : /^Bearer\s+(.+)$/i.exec(header);
+    if (match && this.equalsToken(match[1]!.trim())) return true;
+    const url = req.url ?? '';
+    const q = url.indexOf('?');
+    if (q === -1) return false;
+    const key = new URLSearchParams(url.slice(q + 1)).get('key');
+    return key !== null && this.equalsToken(key);
+  }
+
+  private equalsToken(given: string): boolean {
+    if (!this.token) return false;
+    const bytes = Buffer.from(given);
+    return bytes.length === this.token.length && timingSafeEqual(bytes, this.token);
   }
 }
 

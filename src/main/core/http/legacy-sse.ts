@@ -22,8 +22,11 @@ export class LegacySse {
     if (!session) return;
     const writer = this.mcp.sseWriter(res, cors, session.id);
     session.legacyStream = writer;
-    // Absolute, on the host the client used (already checked against the allowed hosts).
-    writer.endpoint(`http://${req.headers.host}/messages?sessionId=${encodeURIComponent(session.id)}`);
+    // Absolute, on the host the client used (already checked against the allowed hosts). With
+    // a key, the URL carries it: a client that found /sse by its capability URL POSTs here
+    // with no header, and a session id is never a substitute for the key.
+    const key = this.options.token ? `&key=${encodeURIComponent(this.options.token)}` : '';
+    writer.endpoint(`http://${req.headers.host}/messages?sessionId=${encodeURIComponent(session.id)}${key}`);
     writer.onClose(() => void session.engine.close('client'));
   }
 

@@ -38,7 +38,8 @@ export function mergeSecrets(
 /** The secret values of a server, for redaction in frames and logs. */
 export function secretValues(c: ServerConfig): string[] {
   const values = c.env.filter((e) => e.secret && e.value).map((e) => e.value!);
-  if (c.token) values.push(c.token);
+  // The legacy endpoint event carries the key URL-encoded (`&key=…`).
+  if (c.token) values.push(c.token, encodeURIComponent(c.token));
   return values;
 }
 
