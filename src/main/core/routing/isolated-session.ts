@@ -251,6 +251,8 @@ export class IsolatedSession extends SessionBase {
   private attach(proc: StdioProcess): void {
     this.proc = proc;
     proc.sessionId = this.id;
+    // A process serving Patchbay's own session is Patchbay's on every leg (as the probe's is).
+    if (this.ownSession) proc.ownTraffic = true;
     proc.onMessage = (msg, raw, kind) => this.fromServer(proc, msg, raw, kind);
     proc.onExit = (exit) => this.processExited(proc, exit);
   }

@@ -31,6 +31,11 @@ export abstract class SessionBase implements EngineSession {
     return this.pending.size;
   }
 
+  /** Patchbay's own session (its sink says so): its traffic is marked as Patchbay's. */
+  get ownSession(): boolean {
+    return this.sink.own === true;
+  }
+
   /** No request in flight and no stream open by the client. */
   get idle(): boolean {
     return this.pending.size === 0 && this.sink.hasOpenStream?.() !== true;

@@ -16,6 +16,8 @@ export interface SessionSink {
    * stream, unfinished POST stream): such a session is never reclaimed or evicted.
    */
   hasOpenStream?(): boolean;
+  /** Patchbay's own session (the Tools tab): all its traffic is marked `by: 'patchbay'`. */
+  readonly own?: boolean;
 }
 
 /** `ended`: the user ended it from Patchbay; `evicted`: made room at the sessions cap. */

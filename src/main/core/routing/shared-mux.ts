@@ -187,7 +187,7 @@ export class SharedMux {
       this.inflight.delete(proxyId);
       raw = JSON.stringify({ ...msg, params: { ...msg.params, requestId: proxyId } });
     }
-    this.write(raw);
+    this.write(raw, undefined, session.ownSession);
   }
 
   private clientResponse(session: SharedSession, msg: JsonRpcResponse, raw: string): void {
@@ -196,7 +196,7 @@ export class SharedMux {
     // Only the session we asked may answer, and only once.
     if (this.serverRequests.get(key) !== session) return;
     this.serverRequests.delete(key);
-    this.write(raw);
+    this.write(raw, undefined, session.ownSession);
   }
 
   /** Forwards a request under a fresh proxy id (and proxy progress token). */
@@ -217,7 +217,7 @@ export class SharedMux {
     const out: JsonRpcRequest = { jsonrpc: '2.0', id: proxyId, method: msg.method };
     if (outParams !== undefined) out.params = outParams;
     try {
-      this.send(JSON.stringify(out), out, session === undefined);
+      this.send(JSON.stringify(out), out, session === undefined || session.ownSession);
       return entry;
     } catch (err) {
       this.inflight.delete(proxyId);
