@@ -3,6 +3,7 @@ import type { Frame, FrameQuery } from './frames';
 import type { ImportScan, ImportedServer, PastedConfig } from './imported-server';
 import type { FieldError, ServerConfigView, ServerInput } from './server-config';
 import type { ServerStatus, SessionInfo, StderrEntry } from './status';
+import type { ToolCatalog, ToolOutcome, ToolProgress, ToolServerAnswer, ToolServerRequest } from './tools';
 
 /**
  * The one contract between the UI and the engine. Every command (arguments → result) and
@@ -100,6 +101,14 @@ export const commands = {
   'dialog.pickDirectory': command<{ defaultPath?: string }, string | null>(),
   /** Copies through the main process (desktop); the browser shell uses its own clipboard. */
   'clipboard.write': command<{ text: string }, null>(),
+  /** What a running server offers, listed through Patchbay's own session (every page). */
+  'tools.catalog': command<Id, ToolCatalog>(),
+  /** Starts a tool call; progress and the outcome follow as `tools.progress` / `tools.result`. */
+  'tools.call': command<Id & { name: string; args: Record<string, unknown> }, { callId: string }>(),
+  /** Cancels a running call; false when it had already ended. */
+  'tools.cancel': command<Id & { callId: string }, boolean>(),
+  /** Answers a server's question during a call (`tools.request`); false when it is gone. */
+  'tools.answer': command<Id & { requestId: string; answer: ToolServerAnswer }, boolean>(),
 } as const;
 
 export const events = {
@@ -109,6 +118,10 @@ export const events = {
   /** Live frames, at most one message per ~50 ms per subscriber; `skipped` frames were dropped (slow UI). */
   'frames.batch': event<{ serverId: string; frames: Frame[]; skipped: number }>(),
   'logs.batch': event<{ serverId: string; entries: StderrEntry[]; skipped: number }>(),
+  'tools.progress': event<ToolProgress>(),
+  'tools.result': event<ToolOutcome>(),
+  /** A server asks the user something (elicitation, sampling) during a Tools-tab call. */
+  'tools.request': event<ToolServerRequest>(),
 } as const;
 
 export type CommandName = keyof typeof commands;

@@ -13,6 +13,7 @@ import type { FieldError } from '@shared/server-config';
 import { parsePastedConfig } from '../clients/import/parse-pasted-config';
 import { ErrorCode, PatchbayError, toPatchbayError } from '../errors';
 import type { ServerManager } from '../manager/server-manager';
+import { ToolsService } from '../tools/tools-service';
 import { LiveStream } from './live-stream';
 
 /** Pushes an event to one UI connection (an IPC webContents or a WebSocket). */
@@ -39,12 +40,15 @@ export class ApiHub {
   private readonly connections = new Set<ApiConnection>();
   private readonly handlers: Handlers;
   private readonly offs: (() => void)[] = [];
+  /** The Tools tab's sessions, one per running server, shared by every UI connection. */
+  readonly tools: ToolsService;
 
   constructor(
     readonly manager: ServerManager,
     readonly options: ApiHubOptions = {},
   ) {
-    this.handlers = handlersFor(manager, options);
+    this.tools = new ToolsService((id) => manager.runtime(id));
+    this.handlers = handlersFor(manager, options, this.tools);
     const forward =
       <E extends EventName>(name: E) =>
       (payload: PayloadOf<E>) => {
@@ -56,7 +60,17 @@ export class ApiHub {
     manager.on('servers-changed', changed);
     manager.on('server-status', status);
     manager.on('client-seen', seen);
+    const progress = forward('tools.progress');
+    const result = forward('tools.result');
+    const request = forward('tools.request');
+    this.tools.on('progress', progress);
+    this.tools.on('result', result);
+    this.tools.on('request', request);
     this.offs.push(
+      () => this.tools.off('progress', progress),
+      () => this.tools.off('result', result),
+      () => this.tools.off('request', request),
+      () => void this.tools.close(),
       () => manager.off('servers-changed', changed),
       () => manager.off('server-status', status),
       () => manager.off('client-seen', seen),
@@ -161,8 +175,16 @@ function unsubscribe(map: Map<string, { stream: LiveStream<never>; off: () => vo
   return null;
 }
 
-function handlersFor(m: ServerManager, { clipboard, pickDirectory }: ApiHubOptions): Handlers {
+function handlersFor(
+  m: ServerManager,
+  { clipboard, pickDirectory }: ApiHubOptions,
+  tools: ToolsService,
+): Handlers {
   return {
+    'tools.catalog': (a) => tools.catalog(a.id),
+    'tools.call': (a) => tools.call(a.id, a.name, a.args),
+    'tools.cancel': (a) => tools.cancel(a.id, a.callId),
+    'tools.answer': (a) => tools.answer(a.id, a.requestId, a.answer),
     'servers.list': () => m.list(),
     'servers.get': (a) => m.get(a.id),
     'servers.create': (a) => m.create(a),

@@ -404,6 +404,11 @@ export class ServerManager extends EventEmitter<ManagerEvents> {
     this.db.close();
   }
 
+  /** The engine of a running server (the Tools tab opens its own session on it); undefined when stopped. */
+  runtime(id: string): ServerRuntime | undefined {
+    return this.running.runtime(id);
+  }
+
   private runtimeOf(id: string): ServerRuntime {
     const runtime = this.running.runtime(id);
     if (!runtime) throw new PatchbayError(ErrorCode.NotRunning, 'The server is not running');
