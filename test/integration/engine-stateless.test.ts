@@ -149,14 +149,23 @@ describe.each(['isolated', 'shared'] as const)('stateless requests (2026-07-28),
 });
 
 describe('a server that does not speak 2026-07-28', () => {
-  it('answers UnsupportedProtocolVersion listing only what the server speaks', async () => {
+  it('bridges the request onto a legacy session (PROTOCOL.md "The 2026-07-28 bridge")', async () => {
     const r = await started('isolated', ['--legacy-only']);
     expect(await r.protocolSupport()).toMatchObject({ stateless: false, versions: ['2025-11-25'] });
+    const s = await call(r, request(1, 'tools/list'));
+    expect(s.response()).toMatchObject({
+      id: 1,
+      result: { resultType: 'complete', tools: expect.any(Array) as unknown },
+    });
+    // A revision nothing here serves is still refused, naming only 2026-07-28.
     const err = (await r
-      .statelessCall(request(1, 'tools/list'), new Stream())
+      .statelessCall(
+        request(2, 'tools/list', { _meta: { 'io.modelcontextprotocol/protocolVersion': '2099-01-01' } }),
+        new Stream(),
+      )
       .catch((e: unknown) => e)) as PatchbayError;
     expect(err.code).toBe(ErrorCode.UnsupportedProtocolVersion);
-    expect(err.data).toEqual({ supported: ['2025-11-25'], requested: '2026-07-28' });
+    expect(err.data).toEqual({ supported: ['2026-07-28'], requested: '2099-01-01' });
   });
 
   it('treats a fixture speaking only the handshake (our own) the same way', async () => {

@@ -780,7 +780,7 @@ describe('stateless 2026-07-28', () => {
   );
 
   it(
-    'a header that does not match _meta → 400 / -32020; a legacy-only server answers as a 2025 server (400 / -32000), never -32022',
+    'a header that does not match _meta → 400 / -32020; a legacy-only server is bridged',
     async () => {
       const { port } = await statelessServer();
       for (const header of ['2025-11-25', undefined]) {
@@ -800,17 +800,15 @@ describe('stateless 2026-07-28', () => {
       expect(ok.status).toBe(200);
       expect(json(ok)).toMatchObject({ id: 6, result: { content: [{ text: 'ok' }] } });
 
+      // PROTOCOL.md "The 2026-07-28 bridge": a legacy-only server is served through the bridge.
       const legacy = await statelessServer(['--legacy-only']);
-      const refused = await postRpc(legacy.port, statelessCall(7, 'echo', { text: 'x' }), {
+      const bridged = await postRpc(legacy.port, statelessCall(7, 'echo', { text: 'bridged' }), {
         'mcp-protocol-version': '2026-07-28',
+        accept: 'application/json',
       });
-      // PROTOCOL.md "Stateless requests": -32022 would tell a dual-era client "modern
-      // endpoint" and it would stop instead of falling back to initialize.
-      expect(refused.status).toBe(400);
-      const err = json<{ id: unknown; error: { code: number; data?: unknown } }>(refused);
-      expect(err).toMatchObject({ id: 7, error: { code: -32000 } });
-      expect(err.error.data).toBeUndefined();
-      expect(refused.body).not.toContain('2025-11-25');
+      expect(bridged.status).toBe(200);
+      expect(json(bridged)).toMatchObject({ id: 7, result: { resultType: 'complete' } });
+      expect(bridged.body).toContain('bridged');
     },
     T,
   );
@@ -818,7 +816,7 @@ describe('stateless 2026-07-28', () => {
 
 describe('stateless 2026-07-28 while the start-up probe is still running', () => {
   it(
-    'a legacy-only server still answers as a 2025 server (400 / -32000 JSON), even when a keep-alive tick comes first',
+    'a legacy-only server is bridged once the probe answers, even when a keep-alive tick comes first',
     async () => {
       // The probe process takes 600 ms to answer; the request waits for it with an SSE
       // writer already registered with the keep-alive ticker (keepAliveMs: 50).
@@ -847,13 +845,10 @@ describe('stateless 2026-07-28 while the start-up probe is still running', () =>
       onCleanup(() => s.destroy());
       const r = await s.response(8000);
       await s.ended(8000);
-      // A 200 text/event-stream with an empty body here leaves the client nothing to fall back on.
-      expect({ status: r.status, type: r.headers['content-type'], body: s.text() }).toMatchObject({
-        status: 400,
-        type: expect.stringMatching(/^application\/json/) as unknown,
-        body: expect.stringContaining('-32000') as unknown,
-      });
-      expect(JSON.parse(s.text())).toMatchObject({ id: 'early', error: { code: -32000 } });
+      // Bridged once the probe has answered: the answer comes whole, after the probe.
+      expect(r.status).toBe(200);
+      expect(s.text()).toContain('"id":"early"');
+      expect(s.text()).toContain('"resultType":"complete"');
     },
     T,
   );

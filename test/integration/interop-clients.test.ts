@@ -223,16 +223,17 @@ describe('@modelcontextprotocol/client 2.x through patchbay', () => {
   ].flatMap((server) => (['isolated', 'shared'] as const).map((mode) => ({ ...server, mode })));
   for (const server of legacyServers) {
     it(
-      `falls back to the 2025 handshake with ${server.name} (${server.mode})`,
+      `speaks 2026-07-28 through the bridge to ${server.name} (${server.mode})`,
       { timeout: 15_000 },
       async () => {
         const proxy = await startProxy(server.mode, [process.execPath, server.fixture, ...server.flags]);
         proxies.push(proxy);
         const { client, transport } = await connect2(proxy.mcpUrl);
         try {
-          expect(client.getProtocolEra()).toBe('legacy');
-          expect(client.getNegotiatedProtocolVersion()).toMatch(/^2025-/);
-          expect(transport.sessionId).toMatch(/\S/);
+          // PROTOCOL.md "The 2026-07-28 bridge": the 2025-only server is modern through Patchbay.
+          expect(client.getProtocolEra()).toBe('modern');
+          expect(client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
+          expect(transport.sessionId).toBeUndefined();
           const listed = await client.listTools();
           expect(listed.tools.map((t) => t.name)).toContain('echo');
           expect(firstText(await client.callTool({ name: 'echo', arguments: { text: 'legacy hi' } }))).toBe(

@@ -1,7 +1,7 @@
-// PROTOCOL.md "Stateless requests": where nothing behind the endpoint speaks 2026-07-28, a
-// stateless request is answered as a 2025 server answers a session-less one (400 / -32000),
-// never -32022 with legacy versions, so dual-era clients (@ai-sdk/mcp 2.x, the SDK 2.x client
-// with default negotiation) fall back to initialize and work.
+// PROTOCOL.md "Stateless requests" and "The 2026-07-28 bridge": a 2025-only stdio server behind
+// Patchbay is served to 2026-07-28 clients by the bridge, so a stateless request gets a
+// 2026-07-28 answer (never the old 400 / -32000); dual-era clients (@ai-sdk/mcp 2.x, the SDK 2.x
+// client with default negotiation) work either way, modern or falling back to initialize.
 import { resolve } from 'node:path';
 import {
   Client as Client2,
@@ -43,26 +43,33 @@ const ENVELOPE = {
 
 describe.each(LEGACY_SERVERS)('a 2025-only server (%s) behind Patchbay', (_name, config, tool) => {
   it(
-    'server/discover and an enveloped tools/call get 400 / -32000 JSON, naming no version',
+    'server/discover and an enveloped tools/call are answered by the bridge, without a session',
     async () => {
       const { port } = await serve(config('isolated'), { keepAliveMs: 60_000 });
-      for (const [id, method, params] of [
-        ['d1', 'server/discover', {}],
-        ['c1', 'tools/call', { name: tool, arguments: { message: 'x', text: 'x' } }],
-      ] as const) {
-        const x = await postRpc(
-          port,
-          { jsonrpc: '2.0', id, method, params: { ...params, _meta: ENVELOPE } },
-          { 'mcp-protocol-version': '2026-07-28', 'mcp-method': method },
-        );
-        expect(x.status, method).toBe(400);
-        expect(x.headers['content-type']).toMatch(/^application\/json/);
-        expect(x.headers['mcp-session-id']).toBeUndefined();
-        expect(json(x)).toMatchObject({ jsonrpc: '2.0', id, error: { code: -32000 } });
-        expect(x.body).not.toContain('-32022');
-        expect(x.body).not.toMatch(/20\d\d-\d\d-\d\d/); // claims no revision
-      }
-      // Nor the 2026-07-28 header or envelope errors (-32020, -32602): they also say "modern".
+      const discover = await postRpc(
+        port,
+        { jsonrpc: '2.0', id: 'd1', method: 'server/discover', params: { _meta: ENVELOPE } },
+        { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'server/discover' },
+      );
+      expect(discover.status).toBe(200);
+      expect(discover.headers['mcp-session-id']).toBeUndefined();
+      const result = json(discover)['result'] as { supportedVersions: string[] };
+      expect(result).toMatchObject({ resultType: 'complete', capabilities: { tools: {} } });
+      expect(result.supportedVersions[0]).toBe('2026-07-28');
+      const call = await postRpc(
+        port,
+        {
+          jsonrpc: '2.0',
+          id: 'c1',
+          method: 'tools/call',
+          params: { name: tool, arguments: { message: 'x-bridged', text: 'x-bridged' }, _meta: ENVELOPE },
+        },
+        { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': tool },
+      );
+      expect(call.status).toBe(200);
+      expect(call.body).toContain('x-bridged');
+      expect(call.body).toContain('"resultType":"complete"');
+      // The 2026-07-28 header and envelope errors, as a modern endpoint gives them.
       const mismatched = await postRpc(
         port,
         { jsonrpc: '2.0', id: 'm1', method: 'server/discover', params: { _meta: ENVELOPE } },
@@ -73,19 +80,16 @@ describe.each(LEGACY_SERVERS)('a 2025-only server (%s) behind Patchbay', (_name,
         { jsonrpc: '2.0', id: 'm2', method: 'server/discover', params: {} },
         { 'mcp-protocol-version': '2026-07-28' },
       );
-      for (const [x, id] of [
-        [mismatched, 'm1'],
-        [bare, 'm2'],
-      ] as const) {
-        expect(x.status).toBe(400);
-        expect(json(x)).toMatchObject({ id, error: { code: -32000 } });
-      }
+      expect(mismatched.status).toBe(400);
+      expect(json(mismatched)).toMatchObject({ id: 'm1', error: { code: -32020 } });
+      expect(bare.status).toBe(400);
+      expect(json(bare)).toMatchObject({ id: 'm2', error: { code: -32602 } });
     },
     T,
   );
 
   it.each(['isolated', 'shared'] as const)(
-    '@ai-sdk/mcp 2.x falls back to initialize, lists tools and calls one (%s)',
+    '@ai-sdk/mcp 2.x lists tools and calls one (%s)',
     async (mode) => {
       const { url } = await serve(config(mode), { keepAliveMs: 60_000 });
       const errors: unknown[] = [];
@@ -114,7 +118,7 @@ describe.each(LEGACY_SERVERS)('a 2025-only server (%s) behind Patchbay', (_name,
   );
 
   it(
-    '@modelcontextprotocol/client 2.x with its default negotiation connects as 2025 and calls a tool',
+    '@modelcontextprotocol/client 2.x with its default negotiation connects and calls a tool',
     async () => {
       const { url } = await serve(config('isolated'), { keepAliveMs: 60_000 });
       const client = new Client2({ name: 'sdk2-default', version: '1.0.0' });

@@ -386,6 +386,9 @@ export class McpEndpoint {
         replyAsLegacy(res, cors, msg.id);
       } else if (e.code === ErrorCode.UnsupportedProtocolVersion) {
         replyError(res, 400, -32022, e.message, { id: msg.id, headers: cors, data: e.data });
+      } else if (e.code === ErrorCode.NotFound) {
+        // Unknown or removed method on modern HTTP: 404 + -32601 (the bridge knows its methods).
+        replyError(res, 404, RpcErrorCode.MethodNotFound, e.message, { id: msg.id, headers: cors });
       } else {
         replyError(res, 503, RpcErrorCode.ServerBusy, e.message, {
           id: msg.id,
@@ -395,10 +398,13 @@ export class McpEndpoint {
     }
   }
 
-  /** True once the start-up probe found no 2026-07-28 behind this endpoint. */
+  /**
+   * True once the start-up probe found nothing behind this endpoint that serves 2026-07-28,
+   * neither itself nor through the bridge (it did not even answer initialize).
+   */
   private async legacyOnly(): Promise<boolean> {
     return this.runtime.protocolSupport().then(
-      (support) => !support.stateless,
+      (support) => !support.stateless && support.versions.length === 0,
       () => false,
     );
   }

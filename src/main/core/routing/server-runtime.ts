@@ -14,6 +14,7 @@ import {
   type StdioLimits,
   StdioProcess,
 } from '../stdio/stdio-process';
+import { LegacyBridge } from './bridge/legacy-bridge';
 import { type IsolatedHost, IsolatedSession } from './isolated-session';
 import { type ProtocolSupport, STATELESS_REVISION, probeProtocol } from './protocol-probe';
 import type { EngineSession, SessionEnd, SessionEndReason, SessionSink } from './session';
@@ -42,6 +43,8 @@ export interface ServerRuntimeConfig extends StdioCommand {
   limits?: Partial<StdioLimits>;
   /** How long the start-up protocol probe waits for each answer (default 30 s: `npx` may download). */
   probeTimeoutMs?: number;
+  /** Bridge (MRTR): how long a legacy call held for client input waits for the retry (default 60 s). */
+  inputWaitMs?: number;
 }
 
 export type { ServerState };
@@ -73,6 +76,8 @@ export class ServerRuntime extends EventEmitter<ServerRuntimeEvents> {
   private readonly main: ProcessSlot;
   private readonly mux = new SharedMux();
   private readonly statelessMux = new StatelessMux();
+  /** Modern requests for a server that speaks only the 2025 handshake. */
+  private readonly bridge: LegacyBridge;
   private statelessSlot: ProcessSlot | undefined;
   private probe: Promise<ProtocolSupport> | undefined;
   private probeLearnedNothing = false;
@@ -103,6 +108,12 @@ export class ServerRuntime extends EventEmitter<ServerRuntimeEvents> {
         void exited.finally(() => this.exiting.delete(exited));
       },
     };
+    this.bridge = new LegacyBridge({
+      open: (sink) => this.openSession(sink),
+      note: (session, text) => this.frames.note(session, text),
+      initTimeoutMs: config.reviveTimeoutMs ?? 30_000,
+      inputWaitMs: config.inputWaitMs ?? 60_000,
+    });
   }
 
   get state(): ServerState {
@@ -224,11 +235,13 @@ export class ServerRuntime extends EventEmitter<ServerRuntimeEvents> {
   }
 
   /**
-   * Sends a 2026-07-28 stateless request. Throws UnsupportedProtocolVersion (with
-   * `{ supported, requested }` as its data) when the server does not speak the requested revision.
+   * Sends a 2026-07-28 stateless request: forwarded when the server speaks it, bridged onto a
+   * legacy session when it speaks only the 2025 handshake. Throws UnsupportedProtocolVersion
+   * (with `{ supported, requested }` as its data) when nothing here serves the requested revision.
    */
   async statelessCall(msg: JsonRpcRequest, sink: CallSink): Promise<StatelessCall> {
     const support = await this.protocolSupport();
+    if (!support.stateless && support.versions.length > 0) return this.bridge.call(msg, sink);
     const meta = msg.params?.['_meta'] as Record<string, unknown> | undefined;
     const claimed = meta?.['io.modelcontextprotocol/protocolVersion'];
     const requested = typeof claimed === 'string' ? claimed : STATELESS_REVISION;

@@ -1,0 +1,213 @@
+// PROTOCOL.md "The 2026-07-28 bridge": raw 2026-07-28 requests to a 2025-only stdio server
+// (the fixture) run on legacy sessions Patchbay keeps, one request kind at a time.
+import { afterEach, describe, expect, it } from 'vitest';
+import { fixtureConfig } from '../support/engine-client';
+import { BOTH, cleanupAll, json, postRpc, serve, sseMessages, stream } from '../support/http-wire';
+
+afterEach(cleanupAll);
+
+const T = 30_000;
+
+const envelope = (caps: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => ({
+  'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+  'io.modelcontextprotocol/clientCapabilities': caps,
+  'io.modelcontextprotocol/clientInfo': { name: 'modern-raw', version: '1' },
+  ...extra,
+});
+
+function modern(
+  port: number,
+  id: string | number,
+  method: string,
+  params: Record<string, unknown>,
+  meta = envelope(),
+) {
+  const name = params['name'] ?? params['uri'];
+  return postRpc(
+    port,
+    { jsonrpc: '2.0', id, method, params: { ...params, _meta: meta } },
+    {
+      'mcp-protocol-version': '2026-07-28',
+      'mcp-method': method,
+      ...(typeof name === 'string' ? { 'mcp-name': name } : {}),
+    },
+  );
+}
+
+/** The JSON-RPC response in a JSON or SSE body. */
+function answerOf(x: { headers: Record<string, unknown>; body: string }, id: string | number) {
+  const type = String(x.headers['content-type']);
+  if (type.startsWith('application/json')) return JSON.parse(x.body) as Record<string, unknown>;
+  const found = sseMessages(x.body).find((m) => m.msg['id'] === id && !('method' in m.msg));
+  if (!found) throw new Error(`no response ${id} in ${x.body}`);
+  return found.msg;
+}
+
+const SERVER_INFO = { name: 'patchbay-fixture', version: '1.0.0' };
+
+describe.each(['isolated', 'shared'] as const)('the bridge in front of a 2025-only server (%s)', (mode) => {
+  it(
+    'server/discover answers from initialize; lists and calls gain the 2026-07-28 fields',
+    async () => {
+      const { port, runtime } = await serve(fixtureConfig(mode), { keepAliveMs: 60_000 });
+      const d = await modern(port, 'd1', 'server/discover', {});
+      expect(d.status).toBe(200);
+      expect(d.headers['mcp-session-id']).toBeUndefined();
+      const discover = json(d)['result'] as Record<string, unknown>;
+      expect(discover).toMatchObject({
+        supportedVersions: ['2026-07-28', '2025-11-25'],
+        capabilities: { tools: { listChanged: true }, resources: { subscribe: true } },
+        resultType: 'complete',
+        ttlMs: 0,
+        cacheScope: 'private',
+        _meta: { 'io.modelcontextprotocol/serverInfo': SERVER_INFO },
+      });
+      expect(discover).not.toHaveProperty('serverInfo');
+
+      for (const [method, key] of [
+        ['tools/list', 'tools'],
+        ['prompts/list', 'prompts'],
+        ['resources/list', 'resources'],
+      ] as const) {
+        const x = await modern(port, `l-${method}`, method, {});
+        const result = answerOf(x, `l-${method}`)['result'] as Record<string, unknown>;
+        expect(result[key], method).toBeInstanceOf(Array);
+        expect(result).toMatchObject({ resultType: 'complete', ttlMs: 0, cacheScope: 'private' });
+        expect(result['_meta']).toMatchObject({ 'io.modelcontextprotocol/serverInfo': SERVER_INFO });
+      }
+      const read = answerOf(await modern(port, 'r1', 'resources/read', { uri: 'fixture://a' }), 'r1');
+      expect(read['result']).toMatchObject({
+        resultType: 'complete',
+        ttlMs: 0,
+        contents: [{ uri: 'fixture://a' }],
+      });
+      const prompt = answerOf(
+        await modern(port, 'p1', 'prompts/get', { name: 'greet', arguments: { name: 'Ada' } }),
+        'p1',
+      );
+      expect(JSON.stringify(prompt['result'])).toContain('Ada');
+
+      const call = await modern(port, 'c1', 'tools/call', { name: 'echo', arguments: { text: 'bridged' } });
+      expect(call.status).toBe(200);
+      const result = answerOf(call, 'c1');
+      expect(result).toMatchObject({ jsonrpc: '2.0', id: 'c1', result: { resultType: 'complete' } });
+      expect(JSON.stringify(result['result'])).toContain('bridged');
+      // The legacy server's own error comes back under the client's id.
+      const bad = answerOf(
+        await modern(port, 'c2', 'tools/call', { name: 'no-such-tool', arguments: {} }),
+        'c2',
+      );
+      expect(bad).toMatchObject({ id: 'c2', error: { code: -32602 } });
+      // One legacy session served all of it (one capabilities set), initialized by Patchbay.
+      const bridged = runtime.listSessions().filter((s) => s.client.clientInfo?.name === 'patchbay-bridge');
+      expect(bridged).toHaveLength(1);
+      // Another capabilities set gets its own session.
+      await modern(port, 'c3', 'tools/list', {}, envelope({ elicitation: {} }));
+      expect(
+        runtime.listSessions().filter((s) => s.client.clientInfo?.name === 'patchbay-bridge'),
+      ).toHaveLength(2);
+    },
+    T,
+  );
+
+  it(
+    'removed and unknown methods are 404 / -32601; header checks and versions as for pass-through',
+    async () => {
+      const { port } = await serve(fixtureConfig(mode), { keepAliveMs: 60_000 });
+      for (const method of ['ping', 'logging/setLevel', 'resources/subscribe', 'no/such']) {
+        const x = await modern(port, 'x', method, {});
+        expect(x.status, method).toBe(404);
+        expect(json(x)).toMatchObject({ id: 'x', error: { code: -32601 } });
+      }
+      const mismatch = await postRpc(
+        port,
+        { jsonrpc: '2.0', id: 'm', method: 'tools/list', params: { _meta: envelope() } },
+        { 'mcp-protocol-version': '2025-11-25' },
+      );
+      expect(mismatch.status).toBe(400);
+      expect(json(mismatch)).toMatchObject({ id: 'm', error: { code: -32020 } });
+      const name = await postRpc(
+        port,
+        {
+          jsonrpc: '2.0',
+          id: 'n',
+          method: 'tools/call',
+          params: { name: 'echo', arguments: { text: 'x' }, _meta: envelope() },
+        },
+        { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'other' },
+      );
+      expect(json(name)).toMatchObject({ id: 'n', error: { code: -32020 } });
+      const old = await postRpc(
+        port,
+        {
+          jsonrpc: '2.0',
+          id: 'v',
+          method: 'tools/list',
+          params: { _meta: { ...envelope(), 'io.modelcontextprotocol/protocolVersion': '2099-01-01' } },
+        },
+        { 'mcp-protocol-version': '2099-01-01' },
+      );
+      expect(old.status).toBe(400);
+      expect(json(old)).toMatchObject({
+        error: { code: -32022, data: { supported: ['2026-07-28'], requested: '2099-01-01' } },
+      });
+    },
+    T,
+  );
+
+  it(
+    'progress comes back under the client token; closing the stream cancels the legacy call',
+    async () => {
+      const { port } = await serve(fixtureConfig(mode), { keepAliveMs: 60_000 });
+      const meta = envelope({}, { progressToken: 'tok-1' });
+      const x = await modern(
+        port,
+        'p',
+        'tools/call',
+        { name: 'slow', arguments: { ms: 300, steps: 3 } },
+        meta,
+      );
+      const msgs = sseMessages(x.body).map((m) => m.msg);
+      const progress = msgs.filter((m) => m['method'] === 'notifications/progress');
+      expect(progress.length).toBeGreaterThan(0);
+      for (const p of progress)
+        expect((p['params'] as Record<string, unknown>)['progressToken']).toBe('tok-1');
+      expect(msgs.at(-1)).toMatchObject({ id: 'p', result: { resultType: 'complete' } });
+
+      const s = stream(port, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: BOTH,
+          'mcp-protocol-version': '2026-07-28',
+          'mcp-method': 'tools/call',
+          'mcp-name': 'hang',
+        },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 'h',
+          method: 'tools/call',
+          params: { name: 'hang', arguments: {}, _meta: envelope() },
+        }),
+      });
+      await s.response();
+      s.destroy();
+      // The legacy server heard notifications/cancelled for the bridged call (under the
+      // bridge id, or the shared process's proxy id for it).
+      const deadline = Date.now() + 10_000;
+      let cancelled: unknown[] = [];
+      while (Date.now() < deadline) {
+        const q = `q${Date.now()}`;
+        const r = answerOf(await modern(port, q, 'tools/call', { name: 'cancelled', arguments: {} }), q);
+        cancelled = JSON.parse(
+          (r['result'] as { content: { text: string }[] }).content[0]!.text,
+        ) as unknown[];
+        if (cancelled.length > 0) break;
+        await new Promise((res) => setTimeout(res, 100));
+      }
+      expect(cancelled).toHaveLength(1);
+      if (mode === 'isolated') expect(String(cancelled[0])).toContain('patchbay-bridge');
+    },
+    T,
+  );
+});
