@@ -40,7 +40,7 @@ const TARGETS: Target[] = [
     name: 'server-everything (2025-only)',
     command: EVERYTHING_COMMAND,
     tools: ['echo', 'trigger-long-running-operation'],
-    modern: false,
+    modern: true, // through the 2026-07-28 bridge (PROTOCOL.md)
     progressTool: {
       name: 'trigger-long-running-operation',
       args: { duration: 0.4, steps: STEPS }, // seconds
@@ -235,7 +235,7 @@ describe.each(MATRIX)('client matrix: $target.name, $mode mode', ({ mode, target
       );
       await client.connect(new StreamableHTTPClientTransport2(new URL(proxy.mcpUrl)));
       try {
-        // The dual-era fixture is served modern; server-everything only as 2025.
+        // Both are served modern: the dual-era fixture itself, server-everything through the bridge.
         expect(client.getProtocolEra()).toBe(target.modern ? 'modern' : 'legacy');
         const listed = await client.listTools();
         expect(listed.tools.map((t) => t.name)).toEqual(expect.arrayContaining(target.tools));
