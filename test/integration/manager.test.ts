@@ -236,7 +236,7 @@ describe('ServerManager', () => {
     expect(added!.env).toEqual([{ key: 'API_TOKEN', value: SECRET_MASK, secret: true }]);
     const again = await m.scanClients({ home, env: {}, cwd: home });
     expect(again.found).toEqual([]);
-    expect(again.skipped.some((s) => s.reason === 'already in Patchbay')).toBe(true);
+    expect(again.skipped.some((s) => s.reason === 'already in Patchbay as "scope-files"')).toBe(true);
   });
 
   it('keeps frame history on disk when asked, within its retention', async () => {

@@ -35,6 +35,11 @@ function looksSecret(key: string): boolean {
 /** The existing servers in the shape the scanner compares against. */
 export function existingForScan(
   servers: ServerConfig[],
-): { name: string; command: string; args: string[] }[] {
-  return servers.map((s) => ({ name: s.name, command: s.command, args: s.args }));
+): { name: string; command: string; args: string[]; env: Record<string, string | undefined> }[] {
+  return servers.map((s) => ({
+    name: s.name,
+    command: s.command,
+    args: s.args,
+    env: Object.fromEntries(s.env.map((v) => [v.key, v.value])),
+  }));
 }

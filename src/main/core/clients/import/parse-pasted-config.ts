@@ -2,9 +2,13 @@ import { type ParseError, parse } from 'jsonc-parser';
 import { parse as parseToml } from 'smol-toml';
 import { splitCommandLine } from '@shared/command-line';
 import { MAX_PASTE_CHARS, type PastedConfig, type PastedServer } from '@shared/imported-server';
+import { nameFromCommand } from '@shared/server-name';
 import { ErrorCode, PatchbayError } from '../../errors';
 import { isCliAdd, parseCliAdd } from './parse-cli-add';
 import { type ParsedConfig, parseClientConfig } from './parse-client-config';
+
+/** Moved to src/shared (the Add form derives names too); kept importable from here. */
+export { nameFromCommand };
 
 /** More words than any real command line: past this, the text is prose, not a command. */
 const MAX_COMMAND_WORDS = 200;
@@ -108,21 +112,6 @@ function asServerFile(root: unknown, text: string): string {
 function guessName(entry: Record<string, unknown>): string {
   const args = Array.isArray(entry['args']) ? entry['args'].filter((a) => typeof a === 'string') : [];
   return nameFromCommand(String(entry['command']), args);
-}
-
-/** `npx -y @modelcontextprotocol/server-everything@1.2` → `everything`; `node ./fs.js` → `fs`. */
-export function nameFromCommand(command: string, args: readonly string[]): string {
-  const target =
-    args.find((a) => !a.startsWith('-') && a !== 'dlx' && a !== 'exec' && a !== 'run') ?? command;
-  const base = target
-    .replace(/@[\w.^~-]+$/, '') // version
-    .split(/[\\/]/)
-    .pop()!
-    .replace(/\.(m?js|cjs|ts|py|exe|cmd)$/i, '')
-    .replace(/^(mcp-server-|server-|mcp-)/, '')
-    .replace(/[-_]mcp(-server)?$/, '')
-    .replace(/[^\p{L}\p{N} ._-]/gu, '');
-  return base || 'server';
 }
 
 function commandLine(text: string): PastedConfig {

@@ -200,14 +200,24 @@ describe('scanClientConfigs', () => {
     expect(read.calls).toEqual(configLocations(linux).map((l) => l.path));
   });
 
-  it('skips what Patchbay already runs', async () => {
-    const existing = [{ name: 'gh', command: 'npx', args: ['-y', '@modelcontextprotocol/server-github'] }];
+  it('skips what Patchbay already has (same name, command, args and env), naming it', async () => {
+    const existing = [
+      {
+        name: 'GitHub',
+        command: 'npx',
+        args: ['-y', '@modelcontextprotocol/server-github'],
+        env: { GITHUB_PERSONAL_ACCESS_TOKEN: 'ghp_example_desktop' },
+      },
+    ];
     const scan = await scanClientConfigs({ ...linux, readFile: reader(machine()), existing });
-    expect(scan.found.map((s) => s.name)).not.toContain('github');
     expect(scan.skipped.filter((s) => s.name === 'github').map((s) => [s.source.client, s.reason])).toEqual([
-      ['claude-desktop', 'already in Patchbay'],
-      ['cursor', 'already in Patchbay'],
+      ['claude-desktop', 'already in Patchbay as "GitHub"'],
     ]);
+    // Cursor's entry has another token: the same command, but not the same server.
+    const cursor = scan.found.find(
+      (s) => s.source.client === 'cursor' && s.command === 'npx' && s.args.at(-1)?.endsWith('server-github'),
+    );
+    expect(cursor?.warnings).toContain('same command as "GitHub" in Patchbay, with another name or env');
   });
 });
 
@@ -227,13 +237,48 @@ describe('dedupe', () => {
     warnings: [],
   });
 
-  it('skips an entry whose command+args Patchbay already has, whatever its name and env', () => {
+  it('skips an entry Patchbay already has under the same name, command, args and env, naming it', () => {
     const found = [{ ...server('fs', 'npx', ['server-fs', '/tmp'], 'cursor'), env: { A: '1' } }];
-    const result = dedupe(found, [{ name: 'files', command: 'npx', args: ['server-fs', '/tmp'] }]);
+    const result = dedupe(found, [
+      { name: 'FS', command: 'npx', args: ['server-fs', '/tmp'], env: { A: '1' } },
+    ]);
     expect(result).toEqual({
       found: [],
-      skipped: [{ name: 'fs', kind: 'existing', reason: 'already in Patchbay', source: source('cursor') }],
+      skipped: [
+        { name: 'fs', kind: 'existing', reason: 'already in Patchbay as "FS"', source: source('cursor') },
+      ],
     });
+    // A secret whose value is not at hand matches on its key.
+    expect(
+      dedupe(found, [{ name: 'fs', command: 'npx', args: ['server-fs', '/tmp'], env: { A: undefined } }])
+        .found,
+    ).toEqual([]);
+  });
+
+  it('offers the same command under another name or env, saying which server it resembles', () => {
+    const fs = { ...server('fs', 'npx', ['server-fs', '/tmp'], 'cursor'), env: { A: '1' } };
+    const otherName = dedupe(
+      [fs],
+      [{ name: 'files', command: 'npx', args: ['server-fs', '/tmp'], env: { A: '1' } }],
+    );
+    expect(otherName.skipped).toEqual([]);
+    expect(otherName.found.map((s) => [s.name, s.warnings])).toEqual([
+      ['fs', ['same command as "files" in Patchbay, with another name or env']],
+    ]);
+    const otherEnv = dedupe(
+      [fs],
+      [{ name: 'fs', command: 'npx', args: ['server-fs', '/tmp'], env: { A: '2' } }],
+    );
+    expect(otherEnv.skipped).toEqual([]);
+    expect(otherEnv.found.map((s) => [s.name, s.warnings])).toEqual([
+      [
+        'fs-2',
+        [
+          'renamed from "fs": that name is taken',
+          'same command as "fs" in Patchbay, with another name or env',
+        ],
+      ],
+    ]);
   });
 
   it('keeps the first of two entries with the same command+args across clients', () => {

@@ -14,6 +14,8 @@ export interface ExistingServer {
   name: string;
   command: string;
   args: string[];
+  /** Its environment; a value left undefined (a secret not at hand) matches any value. */
+  env?: Record<string, string | undefined>;
 }
 
 /** The machine to scan, plus the servers Patchbay already has (so they are not offered again). */
@@ -85,17 +87,19 @@ export async function scanClientConfigs(options: ScanOptions): Promise<ImportSca
 }
 
 /**
- * Drops entries whose command+args Patchbay already runs ('already in Patchbay') or that an
- * earlier entry already offers ('duplicate of <client>'), and renames the rest whose name is
- * taken (`name-2`, `name-3`, …).
+ * Drops entries that Patchbay already has under the same name, command, args and env
+ * ('already in Patchbay as "x"') or that an earlier entry already offers ('duplicate of
+ * <client>'), and renames the rest whose name is taken (`name-2`, `name-3`, …). The same
+ * command under another name or env is offered, with a note naming the server it resembles.
  */
 export function dedupe(
   found: ImportedServer[],
   existing: ExistingServer[],
 ): { found: ImportedServer[]; skipped: SkippedEntry[] } {
-  // Same program, same arguments: the same server, whatever its name or env in each client.
+  // Same program, same arguments: one entry offered, however many clients list it.
   const key = (s: { command: string; args: string[] }): string => JSON.stringify([s.command, ...s.args]);
-  const existingKeys = new Set(existing.map(key));
+  const existingByKey = new Map<string, ExistingServer[]>();
+  for (const e of existing) existingByKey.set(key(e), [...(existingByKey.get(key(e)) ?? []), e]);
   // Names compare without case so "GitHub" and "github" never sit side by side in the list.
   const takenNames = new Set(existing.map((s) => s.name.toLowerCase()));
   const firstByKey = new Map<string, ImportedServer>();
@@ -104,11 +108,13 @@ export function dedupe(
 
   for (const server of found) {
     const k = key(server);
-    if (existingKeys.has(k)) {
+    const sameCommand = existingByKey.get(k) ?? [];
+    const match = sameCommand.find((e) => sameServer(server, e));
+    if (match !== undefined) {
       skipped.push({
         name: server.name,
         kind: 'existing',
-        reason: 'already in Patchbay',
+        reason: `already in Patchbay as "${match.name}"`,
         source: server.source,
       });
       continue;
@@ -122,17 +128,26 @@ export function dedupe(
     firstByKey.set(k, server);
     const name = uniqueName(server.name, takenNames);
     takenNames.add(name.toLowerCase());
-    kept.push(
-      name === server.name
-        ? server
-        : {
-            ...server,
-            name,
-            warnings: [...server.warnings, `renamed from "${server.name}": that name is taken`],
-          },
-    );
+    const warnings = [...server.warnings];
+    if (name !== server.name) warnings.push(`renamed from "${server.name}": that name is taken`);
+    const like = sameCommand[0];
+    if (like !== undefined)
+      warnings.push(`same command as "${like.name}" in Patchbay, with another name or env`);
+    kept.push(warnings.length === server.warnings.length ? server : { ...server, name, warnings });
   }
   return { found: kept, skipped };
+}
+
+/** A name as compared: letters and digits, any case (an import stores `@scope/x` as `scope-x`). */
+const nameKey = (name: string) => name.replace(/[^\p{L}\p{N}]+/gu, '').toLowerCase();
+
+/** Same name and the same environment: what makes two entries one server. */
+function sameServer(server: ImportedServer, e: ExistingServer): boolean {
+  if (nameKey(server.name) !== nameKey(e.name)) return false;
+  const theirs = e.env ?? {};
+  const keys = Object.keys(server.env);
+  if (keys.length !== Object.keys(theirs).length) return false;
+  return keys.every((k) => k in theirs && (theirs[k] === undefined || theirs[k] === server.env[k]));
 }
 
 function uniqueName(name: string, taken: Set<string>): string {

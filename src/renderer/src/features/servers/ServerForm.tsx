@@ -12,6 +12,7 @@ import {
   FIELD,
   type ServerForm as Form,
   formErrors,
+  nameAfterCommandChange,
   toFormErrors,
   toServerInput,
 } from './server-form-model';
@@ -146,7 +147,13 @@ export function ServerForm({
       <CommandLineField
         kit={kit}
         value={form.commandLine}
-        onChange={(v) => put(FIELD.commandLine, { commandLine: v })}
+        onChange={(v) =>
+          // A new server is named after its command until the user names it (an existing one keeps its name).
+          put(
+            FIELD.commandLine,
+            isNew ? { commandLine: v, name: nameAfterCommandChange(form, v) } : { commandLine: v },
+          )
+        }
       />
       <EnvEditor
         kit={kit}
@@ -200,6 +207,8 @@ export function ServerForm({
                 value={m.value}
                 checked={form.mode === m.value}
                 aria-describedby={kit.id(`mode-${m.value}`)}
+                // Named by its label alone: the note (which mentions the other mode) only describes it.
+                aria-label={m.label}
                 onChange={() => put('mode', { mode: m.value })}
               />
               <span>{m.label}</span>

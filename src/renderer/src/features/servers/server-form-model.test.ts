@@ -1,6 +1,13 @@
 import { SECRET_MASK, type ServerConfigView, validateServerInput } from '@shared/server-config';
 import { describe, expect, it } from 'vitest';
-import { emptyForm, formErrors, formFromPasted, formFromView, toServerInput } from './server-form-model';
+import {
+  emptyForm,
+  formErrors,
+  formFromPasted,
+  formFromView,
+  nameAfterCommandChange,
+  toServerInput,
+} from './server-form-model';
 
 const view: ServerConfigView = {
   id: 's1',
@@ -168,5 +175,26 @@ describe('the server form model', () => {
       { key: 'LOG_LEVEL', value: 'debug', secret: false },
     ]);
     expect(form.port).toBe('');
+  });
+});
+
+describe('nameAfterCommandChange', () => {
+  it('derives the name from the command while the user has not named the server', () => {
+    let form = emptyForm();
+    const type = (line: string) => {
+      form = { ...form, name: nameAfterCommandChange(form, line), commandLine: line };
+    };
+    type('npx');
+    expect(form.name).toBe('npx');
+    type('npx -y @modelcontextprotocol/server-everything@1.2');
+    expect(form.name).toBe('everything');
+    type('');
+    expect(form.name).toBe('');
+    type('uvx mcp-server-fetch');
+    expect(form.name).toBe('fetch');
+    // A name of the user's own stays.
+    form = { ...form, name: 'my fetcher' };
+    type('uvx mcp-server-time');
+    expect(form.name).toBe('my fetcher');
   });
 });

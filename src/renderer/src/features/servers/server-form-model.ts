@@ -1,5 +1,6 @@
 import { joinCommandLine, splitCommandLine } from '@shared/command-line';
 import type { PastedServer } from '@shared/imported-server';
+import { nameFromCommand } from '@shared/server-name';
 import {
   type FieldError,
   type ServerConfigView,
@@ -89,6 +90,24 @@ const UNIT_MESSAGES: Record<string, string> = {
 
 const seconds = (ms: number) => String(ms / 1000);
 const megabytes = (bytes: number) => String(Number((bytes / MB).toFixed(3)));
+
+/**
+ * The name a new server gets from its command line while the user has not named it: the
+ * derived name follows the command until the user types one of their own.
+ */
+export function nameAfterCommandChange(form: ServerForm, commandLine: string): string {
+  const previous = derivedName(form.commandLine);
+  if (form.name.trim() !== '' && form.name !== previous) return form.name;
+  return derivedName(commandLine) ?? '';
+}
+
+/** The name `nameFromCommand` gives a typed command line, or undefined while there is none. */
+function derivedName(commandLine: string): string | undefined {
+  const split = splitCommandLine(commandLine);
+  if (!split.ok || split.words.length === 0) return undefined;
+  const [command, ...args] = split.words;
+  return nameFromCommand(command!, args);
+}
 
 export function emptyForm(): ServerForm {
   return {
