@@ -40,6 +40,25 @@ export interface ConnectServer {
   sseUrl?: string;
 }
 
+/** A server's URLs as a client pastes them: with `?key=…` when it has a key (capability URLs). */
+export interface ConnectUrls {
+  /** Streamable HTTP, e.g. `http://127.0.0.1:7301/mcp?key=…`. */
+  url: string;
+  /** Legacy HTTP+SSE, e.g. `http://127.0.0.1:7301/sse?key=…`. */
+  sseUrl: string;
+}
+
+/** A URL with the key as its `key` query parameter (the capability URL form). */
+export function withKey(url: string, key: string | undefined): string {
+  if (key === undefined) return url;
+  return `${url}${url.includes('?') ? '&' : '?'}key=${encodeURIComponent(key)}`;
+}
+
+/** A capability URL with its key shown as `••••` (what the UI displays). */
+export function maskKey(url: string): string {
+  return url.replace(/([?&]key=)[^&#]*/, '$1••••');
+}
+
 export type EntryKind = 'current' | 'stale' | 'other';
 
 /** One thing to copy, open or run. */

@@ -1,4 +1,11 @@
-import type { ClientSnippet, ClientStatus, ConnectClientId, FileClientId, WriteResult } from './connect';
+import type {
+  ClientSnippet,
+  ClientStatus,
+  ConnectClientId,
+  ConnectUrls,
+  FileClientId,
+  WriteResult,
+} from './connect';
 import type { Frame, FrameQuery } from './frames';
 import type { ImportScan, ImportedServer, PastedConfig } from './imported-server';
 import type { FieldError, ServerConfigView, ServerInput } from './server-config';
@@ -65,6 +72,8 @@ export const commands = {
   'servers.stopAll': command<void, null>(),
   'servers.status': command<Id, ServerStatus>(),
   'servers.statuses': command<void, ServerStatus[]>(),
+  /** The URLs to paste into a client, with the real key (`?key=…`) when the server has one. */
+  'servers.connectUrls': command<Id, ConnectUrls>(),
   /** Starts streaming a server's stderr to this connection (`logs.batch`), after a snapshot. */
   'logs.subscribe': command<Id & Resume, Snapshot<StderrEntry>>(),
   'logs.unsubscribe': command<Id, null>(),

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { createMCPClient } from '@ai-sdk/mcp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FILE_CLIENTS, type ConnectServer } from '../../src/main/core/clients/client-catalog';
 import { clientTargetFile } from '../../src/main/core/clients/client-config-files';
@@ -26,6 +28,7 @@ let dir: string;
 let manager: ServerManager;
 let open: ConnectServer;
 let locked: ConnectServer;
+const ids = new Map<string, string>();
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'patchbay-connect-'));
@@ -37,6 +40,7 @@ beforeAll(async () => {
       args: [FIXTURE],
       ...(token ? { token } : {}),
     });
+    ids.set(name, created.id);
     const status = await manager.start(created.id);
     if (status.url === undefined) throw new Error(`${name} did not start: ${JSON.stringify(status.error)}`);
     return token === undefined ? { name, url: status.url } : { name, url: status.url, token };
@@ -230,5 +234,42 @@ describe('files written by addToClient', () => {
 
   it('the token matters: without it the protected server refuses the client', async () => {
     await expect(toolsAt(locked.url, {})).rejects.toThrow(/401|Unauthorized/);
+  });
+});
+
+describe('Copy URL (servers.connectUrls): the capability URL, pasted as-is', () => {
+  it('carries the key, and the SDK (Streamable HTTP and legacy SSE) and @ai-sdk/mcp connect with no header', async () => {
+    const urls = manager.connectUrls(ids.get('Locked Tools')!);
+    expect(urls.url).toBe(`${locked.url}?key=${TOKEN}`);
+    expect(new URL(urls.sseUrl).pathname).toBe('/sse');
+    expect(await toolsAt(urls.url, {})).toContain('echo');
+
+    // Legacy: the endpoint event names /messages with the key, so the client's POSTs get in.
+    const legacy = new Client({ name: 'client-connect-sse', version: '1' });
+    await legacy.connect(new SSEClientTransport(new URL(urls.sseUrl)));
+    try {
+      expect((await legacy.listTools()).tools.map((t) => t.name)).toContain('echo');
+    } finally {
+      await legacy.close();
+    }
+
+    const ai = await createMCPClient({ transport: { type: 'http', url: urls.url } });
+    try {
+      expect(Object.keys(await ai.tools())).toContain('echo');
+    } finally {
+      await ai.close();
+    }
+  });
+
+  it('a server without a key gives the bare URL; the header form is what the file clients get', async () => {
+    const urls = manager.connectUrls(ids.get('Fixture Tools')!);
+    expect(urls.url).toBe(open.url);
+    const header = item(snippetFor(locked, 'generic'), 'field');
+    expect(header.text).toBe('Streamable HTTP');
+    const fields = snippetFor(locked, 'generic').items.filter((i) => i.kind === 'field');
+    const auth = fields.find((f) => f.label === 'Header')!;
+    expect(await toolsAt(locked.url, headerObject([auth.text]))).toContain('echo');
+    const capability = fields.find((f) => f.label.startsWith('Or the URL with the key'))!;
+    expect(await toolsAt(capability.text, {})).toContain('echo');
   });
 });

@@ -26,7 +26,12 @@ export function createTray(manager: ServerManager, showWindow: () => void): Tray
             label: running ? 'Stop' : 'Start',
             click: () => void (running ? manager.stop(s.id) : manager.start(s.id)).catch(() => {}),
           },
-          { label: 'Copy URL', enabled: running, click: () => void clipboard.writeText(status.url ?? '') },
+          {
+            label: 'Copy URL',
+            enabled: running,
+            // The capability URL (`?key=…` when the server has a key): it works pasted as-is.
+            click: () => clipboard.writeText(manager.connectUrls(s.id).url),
+          },
         ],
       };
     });

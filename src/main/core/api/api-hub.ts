@@ -253,6 +253,7 @@ function handlersFor(
         throw new PatchbayError(ErrorCode.InvalidArgument, 'No folder dialog in this shell');
       return pickDirectory(a.defaultPath);
     },
+    'servers.connectUrls': (a) => m.connectUrls(a.id),
     'connect.snippets': (a) => m.clientSnippets(a.id),
     'connect.copy': async (a) => {
       if (!clipboard) throw new PatchbayError(ErrorCode.InvalidArgument, 'No system clipboard in this shell');

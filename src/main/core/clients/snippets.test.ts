@@ -157,8 +157,18 @@ describe('clientSnippets', () => {
       expect(parseToml(text)).toEqual({
         mcp_servers: { 'GitHub-Tools': { url: URL_, http_headers: { Authorization: 'Bearer tok-123456' } } },
       });
-      // codex mcp add has no header option: no command when a token is needed.
-      expect(s.items.some((i) => i.kind === 'command')).toBe(false);
+      // codex mcp add has no header option: the command carries the capability URL.
+      expect(item(s, 'command').text).toBe(
+        'codex mcp add GitHub-Tools --url "http://127.0.0.1:7301/mcp?key=tok-123456"',
+      );
+      expect(s.notes.join(' ')).toMatch(/shell history/);
+    });
+
+    it('a masked key stays the mask in the capability URL (the UI swaps in the real key to copy)', () => {
+      const s = snippet({ ...locked, token: '••••••••' }, 'generic');
+      expect(s.items.map((i) => (i.kind === 'field' ? i.text : '')).join('\n')).toContain(
+        `${URL_}?key=••••••••`,
+      );
     });
 
     it('codex mcp add <name> --url <url> without a token', () => {
@@ -224,7 +234,16 @@ describe('clientSnippets', () => {
       { kind: 'field', label: 'Transport', text: 'Streamable HTTP' },
       { kind: 'field', label: 'URL', text: URL_ },
       { kind: 'field', label: 'Header', text: 'Authorization: Bearer tok-123456' },
-      { kind: 'field', label: 'Legacy SSE URL (old clients only)', text: 'http://127.0.0.1:7301/sse' },
+      {
+        kind: 'field',
+        label: 'Or the URL with the key (clients that cannot send headers)',
+        text: `${URL_}?key=tok-123456`,
+      },
+      {
+        kind: 'field',
+        label: 'Legacy SSE URL (old clients only)',
+        text: 'http://127.0.0.1:7301/sse?key=tok-123456',
+      },
     ]);
     expect(s.name).toBe('GitHub Tools');
   });

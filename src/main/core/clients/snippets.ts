@@ -1,4 +1,5 @@
-import type { SnippetItem, ClientSnippet } from '@shared/connect';
+import { type SnippetItem, type ClientSnippet, withKey } from '@shared/connect';
+import { SECRET_MASK } from '@shared/server-config';
 
 export type { SnippetItem, ClientSnippet };
 import { CONNECT_CLIENTS, type ConnectClientId, type ConnectServer } from './client-catalog';
@@ -162,12 +163,21 @@ const BUILDERS: Record<ConnectClientId, Builder> = {
         where: '~/.codex/config.toml',
       },
     ];
-    if (server.token === undefined) {
-      items.push(
-        command('Or run in a terminal', ['codex', 'mcp', 'add', entry.name, '--url', server.url], platform),
-      );
-    }
-    return { items, notes: [] };
+    // `codex mcp add` takes no header: with a key, it gets the capability URL instead.
+    items.push(
+      command(
+        'Or run in a terminal',
+        ['codex', 'mcp', 'add', entry.name, '--url', keyedUrl(server.url, server.token)],
+        platform,
+      ),
+    );
+    return {
+      items,
+      notes:
+        server.token === undefined
+          ? []
+          : ['The command puts the key in the URL (?key=…), which your shell history keeps.'],
+    };
   },
 
   // https://zed.dev/docs/ai/mcp — settings.json "context_servers", remote servers as
@@ -237,11 +247,27 @@ const BUILDERS: Record<ConnectClientId, Builder> = {
       { kind: 'field', label: 'URL', text: server.url },
     ];
     if (server.token !== undefined) {
-      items.push({ kind: 'field', label: 'Header', text: `Authorization: ${bearer(server.token)}` });
+      items.push(
+        { kind: 'field', label: 'Header', text: `Authorization: ${bearer(server.token)}` },
+        {
+          kind: 'field',
+          label: 'Or the URL with the key (clients that cannot send headers)',
+          text: keyedUrl(server.url, server.token),
+        },
+      );
     }
     if (server.sseUrl !== undefined) {
-      items.push({ kind: 'field', label: 'Legacy SSE URL (old clients only)', text: server.sseUrl });
+      items.push({
+        kind: 'field',
+        label: 'Legacy SSE URL (old clients only)',
+        text: keyedUrl(server.sseUrl, server.token),
+      });
     }
     return { items, notes: [] };
   },
 };
+
+/** The capability URL; a masked key stays readable as the mask (the UI swaps in the real one to copy). */
+function keyedUrl(url: string, token: string | undefined): string {
+  return token === SECRET_MASK ? `${url}?key=${SECRET_MASK}` : withKey(url, token);
+}

@@ -26,7 +26,15 @@ import { scanClientConfigs } from '../clients/import/scan-clients';
 import { clientStatuses } from '../clients/client-status';
 import { addToClient, removeFromClient } from '../clients/config-writers';
 import { clientSnippets } from '../clients/snippets';
-import type { ClientSnippet, ClientStatus, ConnectServer, FileClientId, WriteResult } from '@shared/connect';
+import {
+  type ClientSnippet,
+  type ClientStatus,
+  type ConnectServer,
+  type ConnectUrls,
+  type FileClientId,
+  type WriteResult,
+  withKey,
+} from '@shared/connect';
 import { existingForScan, toServerInput } from './client-import';
 import { type ExportFile, mergeSecrets, toExport, toView } from './config-views';
 import { type FrameQuery, matchesQuery } from './frame-query';
@@ -336,6 +344,15 @@ export class ServerManager extends EventEmitter<ManagerEvents> {
       sseUrl: `${base}/sse`,
       ...(c.token ? { token: c.token } : {}),
     };
+  }
+
+  /**
+   * The URLs that work pasted as-is into any client: with `?key=…` when the server has a key.
+   * Kept out of `ServerStatus` (broadcast often); the UI asks for them when copying.
+   */
+  connectUrls(id: string): ConnectUrls {
+    const server = this.connectServer(id);
+    return { url: withKey(server.url, server.token), sseUrl: withKey(server.sseUrl!, server.token) };
   }
 
   /**

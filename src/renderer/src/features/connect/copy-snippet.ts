@@ -1,4 +1,5 @@
 import type { ConnectClientId, SnippetItem } from '@shared/connect';
+import { SECRET_MASK } from '@shared/server-config';
 import { api } from '../../api/api';
 import { toast } from '../../ui/toast';
 import { copyText } from '../servers/copy-text';
@@ -6,8 +7,8 @@ import { hasMaskedToken, shownText } from './client-state';
 
 /**
  * Copies one snippet item. The desktop copies through the main process with the real token;
- * the browser shell has no access to it (invalid_argument), so it copies the text as shown
- * and says when that text holds the masked token.
+ * the browser shell has no clipboard there (invalid_argument), so it puts the server's key
+ * (from `servers.connectUrls`) in place of the mask, and says so if some mask is left.
  */
 export async function copySnippetItem(
   serverId: string,
@@ -22,7 +23,7 @@ export async function copySnippetItem(
       return toast(`Copy failed: ${result.error.message}`, 'error');
     }
   }
-  const text = shownText(item);
+  const text = await unmasked(serverId, shownText(item));
   if (!(await copyText(text))) {
     return toast('Copy failed: the clipboard is not available here. Select the text and copy it.', 'error');
   }
@@ -31,4 +32,17 @@ export async function copySnippetItem(
       ? 'Copied, but the token is masked (••••••••): put the server’s token in its place'
       : 'Copied',
   );
+}
+
+/** The text with the masked key replaced by the real one, which the capability URL carries. */
+async function unmasked(serverId: string, text: string): Promise<string> {
+  if (!hasMaskedToken(text)) return text;
+  const urls = await api.call('servers.connectUrls', { id: serverId });
+  const key = urls.ok ? new URL(urls.value.url).searchParams.get('key') : null;
+  if (key === null) return text;
+  return text
+    .split(`key=${SECRET_MASK}`)
+    .join(`key=${encodeURIComponent(key)}`)
+    .split(SECRET_MASK)
+    .join(key);
 }

@@ -1,7 +1,9 @@
+import { maskKey, withKey } from '@shared/connect';
 import type { ApiError } from '@shared/contract';
 import type { ServerConfigView } from '@shared/server-config';
 import type { ServerStatus } from '@shared/status';
 import { useStore } from 'zustand';
+import { api } from '../../api/api';
 import { toast } from '../../ui/toast';
 import { copyText } from './copy-text';
 import { MODE_NOTES } from './mode-notes';
@@ -21,11 +23,16 @@ export function ServerHeader({ server, openTab }: { server: ServerConfigView; op
   const actionError = useStore(serversStore, (s) => s.actionErrors[id]);
   const state = runStatus(status);
   const url = status?.url ?? `http://${server.host}:${server.port}/mcp`;
+  // The key never sits in the page: it is shown masked and fetched only to copy.
+  const shown = server.hasToken ? maskKey(withKey(url, '')) : url;
   const primary = primaryAction(status, pending);
   const starting = primary.label === 'Starting…';
 
   const copy = async () => {
-    const ok = await copyText(url);
+    // The capability URL (`?key=…`): it works pasted as-is into any client.
+    const urls = await api.call('servers.connectUrls', { id });
+    if (!urls.ok) return toast(`Could not copy: ${urls.error.message}`, 'error');
+    const ok = await copyText(urls.value.url);
     toast(ok ? 'Copied' : 'Could not copy: select the URL and copy it by hand', ok ? 'info' : 'error');
   };
 
@@ -41,7 +48,7 @@ export function ServerHeader({ server, openTab }: { server: ServerConfigView; op
       </div>
       <div className="url-row">
         <code data-testid="server-url" className="server-url" aria-label="Server URL">
-          {url}
+          {shown}
         </code>
         <button onClick={() => void copy()}>Copy</button>
         <button onClick={() => openTab('connect')}>Connect…</button>
