@@ -38,7 +38,8 @@ const TARGETS = [
     tool: 'trigger-long-running-operation',
     args: { duration: 0.4, steps: 4 },
     result: /^Long running operation completed\. Duration: 0\.4 seconds, Steps: 4\.$/,
-    version: /^2025-/,
+    // Served 2026-07-28 through Patchbay's bridge, so the dual-era client stays stateless.
+    version: /^2026-07-28$/,
   },
   {
     name: '2026-07-28 fixture',
@@ -87,12 +88,16 @@ describe.each(['isolated', 'shared'] as const)('a 2 MB tool result, %s mode', (m
   });
   afterAll(() => stopProxy(proxy));
 
-  it('reaches the Python mcp client', { timeout: 60_000 }, async (ctx) => {
-    const report = await python(ctx).call(proxy.mcpUrl, 'big', { bytes: BIG });
-    expect(report.isError).toBe(false);
-    expect(report.textLength).toBe(BIG);
-    expect(report.allX).toBe(true);
-  });
+  // Its default negotiation reaches the 2025 fixture as 2026-07-28 through the bridge; legacy
+  // mode takes the 2025 session path.
+  for (const negotiation of ['auto', 'legacy'] as const)
+    it(`reaches the Python mcp client (${negotiation} negotiation)`, { timeout: 60_000 }, async (ctx) => {
+      const report = await python(ctx).call(proxy.mcpUrl, 'big', { bytes: BIG }, { mode: negotiation });
+      expect(report.protocolVersion).toMatch(negotiation === 'auto' ? /^2026-07-28$/ : /^2025-/);
+      expect(report.isError).toBe(false);
+      expect(report.textLength).toBe(BIG);
+      expect(report.allX).toBe(true);
+    });
 
   it('reaches the TypeScript SDK client', { timeout: 30_000 }, async () => {
     const client = new Client({ name: 'sdk1-big', version: '1.0.0' });

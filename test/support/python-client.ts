@@ -19,14 +19,15 @@ export interface PythonReport {
 
 export interface PythonClient {
   /**
-   * Connects to `url`, lists tools and calls `tool` with progress (waiting briefly for
-   * `progressSteps` callbacks); rejects with the Python error.
+   * Connects to `url` (negotiating the client's default way, `auto`, unless `mode` says
+   * `legacy`), lists tools and calls `tool` with progress (waiting briefly for `progressSteps`
+   * callbacks); rejects with the Python error.
    */
   call(
     url: string,
     tool: string,
     args: Record<string, unknown>,
-    options?: { progressSteps?: number; timeoutMs?: number },
+    options?: { progressSteps?: number; timeoutMs?: number; mode?: 'auto' | 'legacy' },
   ): Promise<PythonReport>;
   stop(): Promise<void>;
 }
@@ -62,9 +63,9 @@ export async function startPythonClient(python: string, readyTimeoutMs = 120_000
   await nextLine(readyTimeoutMs, 'start-up');
   let queue: Promise<unknown> = Promise.resolve();
   return {
-    call(url, tool, args, { progressSteps = 0, timeoutMs = 60_000 } = {}) {
+    call(url, tool, args, { progressSteps = 0, timeoutMs = 60_000, mode = 'auto' } = {}) {
       const job = queue.then(async () => {
-        child.stdin.write(`${JSON.stringify({ url, tool, arguments: args, progressSteps })}\n`);
+        child.stdin.write(`${JSON.stringify({ url, tool, arguments: args, progressSteps, mode })}\n`);
         const answer = JSON.parse(await nextLine(timeoutMs, `${tool} at ${url}`)) as
           PythonReport | { error: string };
         if ('error' in answer) throw new Error(`python client: ${answer.error}`);

@@ -1,6 +1,7 @@
 """Drives the Python SDK's MCP client (`mcp.Client`: streamable HTTP, its default dual-era
 negotiation) for the interop tests. Importing `mcp` costs seconds, so one process serves a
-whole test file: each stdin line is a job `{"url", "tool", "arguments", "progressSteps"}`; for each, it connects,
+whole test file: each stdin line is a job `{"url", "tool", "arguments", "progressSteps", "mode"}` (`mode`:
+the client's negotiation, "auto" by default, or "legacy"); for each, it connects,
 lists tools, calls the tool with a progress callback, disconnects, and prints one JSON line
 saying what it saw, in the order it saw it (or `{"error": ...}`).
 """
@@ -21,7 +22,7 @@ async def run(job: dict[str, object]) -> dict[str, object]:
     async def on_progress(progress: float, total: float | None, message: str | None) -> None:
         events.append({"progress": progress, "total": total})
 
-    async with Client(str(job["url"])) as client:
+    async with Client(str(job["url"]), mode=str(job.get("mode") or "auto")) as client:
         listed = await client.list_tools()
         result = await client.call_tool(
             str(job["tool"]), dict(job.get("arguments") or {}), progress_callback=on_progress
