@@ -201,6 +201,17 @@ describe('ServerManager', () => {
     expect(m.status(s.id).activity).toBeUndefined();
   });
 
+  it('counts the open bucket in the picture: requests show before their bucket closes', async () => {
+    const m = manager(dataDir()); // 10 s buckets: the calls land before the first closes
+    const s = await m.create(fixture('live-bucket'));
+    const url = (await m.start(s.id)).url!;
+    for (let i = 0; i < 2; i++) await callTool(url, 'echo', { text: String(i) });
+    const activity = m.status(s.id).activity!;
+    expect(activity).toHaveLength(12);
+    expect(activity.reduce((a, b) => a + b, 0)).toBe(4);
+    await m.stop(s.id);
+  });
+
   it('exports and imports its own JSON', async () => {
     const m = manager(dataDir());
     await m.create(fixture('one', { env: [{ key: 'K', value: 'v' }] }));

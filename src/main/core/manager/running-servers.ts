@@ -15,7 +15,7 @@ export const ACTIVITY_BUCKETS = 12;
 
 interface Running {
   runtime: ServerRuntime;
-  /** Requests per bucket, oldest first (the sidebar's sparkline). */
+  /** Requests per closed bucket, oldest first (the sidebar's sparkline); the status adds the open one. */
   activity: number[];
   requestsSeen: number;
   endpoint: Endpoint | undefined;
@@ -130,7 +130,8 @@ export class RunningServers {
     if (up) {
       status.url = entry.endpoint!.url;
       status.sseUrl = entry.endpoint!.sseUrl;
-      status.activity = entry.activity.slice();
+      // The open bucket counts too: a chart that waits for the bucket to close reads "peak 0" while traffic flows.
+      status.activity = [...entry.activity.slice(1), entry.runtime.requestTotal - entry.requestsSeen];
     }
     if (entry?.error) status.error = entry.error;
     return status;
