@@ -4,6 +4,7 @@ import { ConnectView } from '../connect/ConnectView';
 import { InspectorView } from '../inspector/InspectorView';
 import { LogsView } from '../logs/LogsView';
 import { SessionsView } from '../sessions/SessionsView';
+import { ToolsView } from '../tools/ToolsView';
 import { Tabs } from '../../ui/Tabs';
 import type { FocusRequest } from './ServerForm';
 import { type OpenTab, ServerHeader } from './ServerHeader';
@@ -14,12 +15,13 @@ const TABS = [
   { key: 'inspector', label: 'Inspector' },
   { key: 'logs', label: 'Logs' },
   { key: 'sessions', label: 'Sessions' },
+  { key: 'tools', label: 'Tools' },
   { key: 'connect', label: 'Connect' },
   { key: 'settings', label: 'Settings' },
 ] as const;
 export type DetailTab = (typeof TABS)[number]['key'];
 
-/** One server: its URL with Copy, Start/Stop, and the five tabs. */
+/** One server: its URL with Copy, Start/Stop, and its tabs. */
 export function ServerDetail({ id }: { id: string }) {
   const server = useStore(serversStore, (s) => s.servers.find((x) => x.id === id));
   const status = useStore(serversStore, (s) => s.statuses[id]);
@@ -48,6 +50,7 @@ export function ServerDetail({ id }: { id: string }) {
         {tab === 'inspector' && <InspectorView serverId={id} running={running} />}
         {tab === 'logs' && <LogsView serverId={id} running={running} />}
         {tab === 'sessions' && <SessionsView serverId={id} />}
+        {tab === 'tools' && <ToolsView serverId={id} running={running} />}
         {tab === 'connect' && <ConnectView serverId={id} />}
         {tab === 'settings' && <ServerSettingsTab serverId={id} focus={focus} />}
       </div>

@@ -1,0 +1,116 @@
+import { createRequire } from 'node:module';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ServerManager } from '../../src/main/core/manager/server-manager';
+import { launchChromium } from '../support/chromium';
+import { type RunningCli, startCli, tempDataDir } from '../support/cli-process';
+import { tempHome } from '../support/temp-home';
+
+const EVERYTHING = createRequire(import.meta.url).resolve(
+  '@modelcontextprotocol/server-everything/dist/index.js',
+);
+
+describe('The Tools tab against server-everything (patchbay serve, Chromium)', () => {
+  let cli: RunningCli;
+  let uiUrl: string;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    const isolated = tempHome();
+    const dataDir = tempDataDir();
+    // Created and started by a manager that then shuts down: `serve` restores it at launch.
+    const m = ServerManager.open({ dataDir, home: isolated.home });
+    const s = await m.create({ name: 'everything', command: process.execPath, args: [EVERYTHING, 'stdio'] });
+    await m.start(s.id);
+    await m.shutdown();
+    cli = await startCli(['serve', '--data-dir', dataDir, '--port', '0'], /everything: (http:\/\/\S+)/, {
+      env: isolated.env,
+    });
+    uiUrl = /Patchbay UI: (\S+)/.exec(cli.output())![1]!;
+    browser = await launchChromium();
+    page = await browser.newPage();
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
+    });
+    await page.goto(uiUrl);
+    await page.getByRole('tab', { name: 'Tools' }).click();
+    await page.getByRole('button', { name: /^echo\b/ }).waitFor({ timeout: 20_000 });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await cli?.stop();
+  });
+
+  const pickTool = (name: string) => page.getByRole('button', { name: new RegExp(`^${name}\\b`) }).click();
+  const result = () => page.getByRole('region', { name: 'Result' });
+
+  it('lists tools with descriptions, and resources and prompts', async () => {
+    await expect.poll(() => page.getByRole('button', { name: /^get-sum\b/ }).count()).toBe(1);
+    await expect.poll(() => page.getByText('Resources (', { exact: false }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: /^echo Echoes back/ }).count()).toBe(1);
+  });
+
+  it('echo and add: a form from each input schema, called, the result shown', async () => {
+    await pickTool('echo');
+    const message = page.getByRole('textbox', { name: 'message', exact: true });
+    await message.fill('hello from the window');
+    await page.getByRole('button', { name: 'Call echo' }).click();
+    await expect.poll(() => result().textContent()).toContain('Echo: hello from the window');
+
+    await pickTool('get-sum');
+    // Required numbers: Call waits for both.
+    expect(await page.getByRole('button', { name: 'Call get-sum' }).isDisabled()).toBe(true);
+    await page.getByRole('textbox', { name: 'a', exact: true }).fill('2.5');
+    await page.getByRole('textbox', { name: 'b', exact: true }).fill('3');
+    await page.getByRole('button', { name: 'Call get-sum' }).click();
+    await expect.poll(() => result().textContent()).toContain('The sum of 2.5 and 3 is 5.5.');
+  });
+
+  it('shows an image result as a picture', async () => {
+    await pickTool('get-tiny-image');
+    await page.getByRole('button', { name: 'Call get-tiny-image' }).click();
+    const img = result().getByRole('img', { name: /Image \d+ \(image\/png\)/ });
+    await img.waitFor();
+    await expect.poll(() => img.evaluate((e: { naturalWidth: number }) => e.naturalWidth)).toBeGreaterThan(0);
+    expect(await result().textContent()).toContain('The image above is the MCP logo.');
+  });
+
+  it('shows progress of a long-running tool, and Cancel stops it', async () => {
+    await pickTool('trigger-long-running-operation');
+    // Defaults come from the schema (10 s, 5 steps); make it long enough to cancel mid-way.
+    await page.getByRole('textbox', { name: 'duration', exact: true }).fill('60');
+    await page.getByRole('textbox', { name: 'steps', exact: true }).fill('60');
+    await page.getByRole('button', { name: 'Call trigger-long-running-operation' }).click();
+    const status = page.getByRole('status', { name: 'Call in progress' });
+    await expect.poll(() => status.textContent(), { timeout: 15_000 }).toMatch(/\d+ of 60/);
+    await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await expect.poll(() => result().textContent()).toContain('Cancelled.');
+    expect(await status.count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Call trigger-long-running-operation' }).isEnabled()).toBe(
+      true,
+    );
+  });
+
+  it('answers an elicitation in the window', async () => {
+    await pickTool('trigger-elicitation-request');
+    await page.getByRole('button', { name: 'Call trigger-elicitation-request' }).click();
+    const question = page.getByRole('group', { name: 'The server asks for input' });
+    await question.waitFor({ timeout: 15_000 });
+    await question.getByRole('textbox', { name: 'name', exact: true }).fill('Ada Lovelace');
+    await question.getByRole('button', { name: 'Accept' }).click();
+    await expect.poll(() => result().textContent()).toContain('- Name: Ada Lovelace');
+    expect(await question.count()).toBe(0);
+  });
+
+  it('raw JSON: the arguments can be typed as JSON', async () => {
+    await pickTool('echo');
+    await page.getByRole('checkbox', { name: 'Edit as JSON' }).check();
+    await page.getByRole('textbox', { name: 'Arguments as JSON' }).fill('{"message": "typed as JSON"}');
+    await page.getByRole('button', { name: 'Call echo' }).click();
+    await expect.poll(() => result().textContent()).toContain('Echo: typed as JSON');
+    expect(problems).toEqual([]);
+  });
+});
