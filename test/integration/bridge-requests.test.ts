@@ -114,7 +114,7 @@ describe.each(['isolated', 'shared'] as const)('the bridge in front of a 2025-on
     'removed and unknown methods are 404 / -32601; header checks and versions as for pass-through',
     async () => {
       const { port } = await serve(fixtureConfig(mode), { keepAliveMs: 60_000 });
-      for (const method of ['ping', 'logging/setLevel', 'resources/subscribe', 'no/such']) {
+      for (const method of ['initialize', 'ping', 'logging/setLevel', 'resources/subscribe', 'no/such']) {
         const x = await modern(port, 'x', method, {});
         expect(x.status, method).toBe(404);
         expect(json(x)).toMatchObject({ id: 'x', error: { code: -32601 } });

@@ -131,7 +131,10 @@ export class McpEndpoint {
     const first = messages[0]!;
     const sessionId = header(req, 'mcp-session-id');
 
-    if (messages.some((m) => m.kind === 'request' && (m.msg as JsonRpcRequest).method === 'initialize')) {
+    if (
+      messages.some((m) => m.kind === 'request' && (m.msg as JsonRpcRequest).method === 'initialize') &&
+      !(await this.modernInitialize(req, messages))
+    ) {
       if (messages.length > 1) {
         replyError(res, 400, RpcErrorCode.InvalidRequest, 'Invalid Request: initialize must be sent alone', {
           headers: cors,
@@ -396,6 +399,21 @@ export class McpEndpoint {
         });
       }
     }
+  }
+
+  /**
+   * An `initialize` sent as a 2026-07-28 request (envelope and header) to a bridged server: it
+   * goes the stateless way, where the bridge answers 404 / -32601 (removed in 2026-07-28).
+   */
+  private async modernInitialize(req: IncomingMessage, messages: BodyMessage[]): Promise<boolean> {
+    if (messages.length !== 1 || header(req, 'mcp-protocol-version') !== STATELESS_VERSION) return false;
+    const meta = (messages[0]!.msg as JsonRpcRequest).params?.['_meta'] as
+      Record<string, unknown> | undefined;
+    if (meta?.[VERSION_META] !== STATELESS_VERSION) return false;
+    return this.runtime.protocolSupport().then(
+      (support) => !support.stateless && support.versions.length > 0,
+      () => false,
+    );
   }
 
   /**
