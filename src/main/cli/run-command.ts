@@ -2,6 +2,9 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Endpoint, startEndpoint } from '../core/http/endpoint-server';
 import type { Frame } from '../core/inspect/frame';
+import { defaultDataDir } from '../core/data-dir';
+import { withKey } from '@shared/connect';
+import { runKey } from './run-key';
 import { type RoutingMode, ServerRuntime } from '../core/routing/server-runtime';
 
 export const RUN_USAGE = `Usage: patchbay run [options] -- <command> [args…]
@@ -10,9 +13,14 @@ Fronts one stdio MCP server with Streamable HTTP (/mcp) and legacy SSE (/sse).
 
 Options:
   --port <n>        port (default 7301; 0 = any free port)
-  --host <h>        address to bind (default 127.0.0.1; anything else needs --token)
+  --host <h>        address to bind (default 127.0.0.1)
   --mode <m>        isolated (a process per session, default) or shared (one process)
-  --token <t>       require Authorization: Bearer <t>
+  --token-file <f>  the key clients must send, read from file f (or set PATCHBAY_TOKEN);
+                    without either, a random key kept per port in the data dir, so the
+                    printed URLs (which carry it as ?key=…) survive a restart
+  --no-key          accept any local program (warns; never with a non-loopback --host)
+  --token <t>       the key on the command line (warns: other local users see it in ps)
+  --data-dir <dir>  where the per-port keys live (default: the XDG data dir)
   --origin <url>    also allow this browser Origin (repeatable)
   --max-processes <n>  isolated mode: processes at most (default 16)
   --max-sessions <n>   sessions at most (default 100)
@@ -33,6 +41,9 @@ export async function runCommand(argv: string[]): Promise<number> {
       host: { type: 'string', default: '127.0.0.1' },
       mode: { type: 'string', default: 'isolated' },
       token: { type: 'string' },
+      'token-file': { type: 'string' },
+      'no-key': { type: 'boolean', default: false },
+      'data-dir': { type: 'string' },
       origin: { type: 'string', multiple: true },
       'max-processes': { type: 'string', default: '16' },
       'max-sessions': { type: 'string', default: '100' },
@@ -68,10 +79,26 @@ export async function runCommand(argv: string[]): Promise<number> {
     process.stderr.write('patchbay run: --max-processes and --max-sessions must be positive whole numbers\n');
     return 2;
   }
+  let key: string | undefined;
+  try {
+    key = runKey({
+      port,
+      noKey: values['no-key'],
+      ...(values.token !== undefined ? { argv: values.token } : {}),
+      ...(values['token-file'] !== undefined ? { file: values['token-file'] } : {}),
+      ...(process.env['PATCHBAY_TOKEN'] ? { env: process.env['PATCHBAY_TOKEN'] } : {}),
+      dataDir: values['data-dir'] ?? defaultDataDir(),
+      warn: (text) => process.stderr.write(`patchbay run: warning: ${text}\n`),
+    });
+  } catch (err) {
+    process.stderr.write(`patchbay run: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 2;
+  }
   const [cmd, ...args] = command as [string, ...string[]];
   const runtime = new ServerRuntime({ id: basename(cmd), command: cmd, args, mode, maxProcesses });
-  // The token must never show in frames or logs, even if a server echoes it.
-  if (values.token) runtime.frames.redactor.setSecrets([values.token]);
+  // The key must never show in frames or logs, even if a server echoes it; the legacy
+  // endpoint event carries it URL-encoded.
+  if (key) runtime.frames.redactor.setSecrets([key, encodeURIComponent(key)]);
 
   const state = await runtime.start();
   if (state.status === 'crashed' && state.exit === undefined) {
@@ -86,7 +113,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       port,
       host: values.host,
       maxSessions,
-      ...(values.token ? { token: values.token } : {}),
+      ...(key ? { token: key } : {}),
       ...(values.origin ? { allowedOrigins: values.origin } : {}),
     });
   } catch (err) {
@@ -108,8 +135,8 @@ export async function runCommand(argv: string[]): Promise<number> {
 
   process.stdout.write(
     `Patchbay is fronting: ${command.join(' ')} (${mode} mode)\n` +
-      `  Streamable HTTP  ${endpoint.url}\n` +
-      `  Legacy SSE       ${endpoint.sseUrl}\n` +
+      `  Streamable HTTP  ${withKey(endpoint.url, key)}\n` +
+      `  Legacy SSE       ${withKey(endpoint.sseUrl, key)}\n` +
       `Press Ctrl-C to stop.\n`,
   );
 
