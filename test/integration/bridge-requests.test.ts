@@ -210,4 +210,25 @@ describe.each(['isolated', 'shared'] as const)('the bridge in front of a 2025-on
     },
     T,
   );
+
+  it(
+    'the pooled legacy session outlives its process: the call in flight fails, the next one revives it',
+    async () => {
+      const { port, runtime } = await serve(fixtureConfig(mode), { keepAliveMs: 60_000 });
+      const pid = async (id: string) => {
+        const r = answerOf(await modern(port, id, 'tools/call', { name: 'pid', arguments: {} }), id);
+        return JSON.stringify(r['result']);
+      };
+      const before = await pid('p1');
+      const crashed = answerOf(await modern(port, 'k', 'tools/call', { name: 'crash', arguments: {} }), 'k');
+      expect(crashed).toMatchObject({ id: 'k', error: { code: -32000 } });
+      // The same capabilities set: the same legacy session, re-initialized on a new process.
+      const after = await pid('p2');
+      expect(after).not.toBe(before);
+      const bridged = runtime.listSessions().filter((x) => x.client.clientInfo?.name === 'patchbay-bridge');
+      expect(bridged).toHaveLength(1);
+      expect(bridged[0]!.revivals).toBe(1);
+    },
+    T,
+  );
 });
