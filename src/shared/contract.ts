@@ -10,7 +10,14 @@ import type { Frame, FrameQuery } from './frames';
 import type { ImportScan, ImportedServer, PastedConfig } from './imported-server';
 import type { FieldError, ServerConfigView, ServerInput } from './server-config';
 import type { ServerStatus, SessionInfo, StderrEntry } from './status';
-import type { ToolCatalog, ToolOutcome, ToolProgress, ToolServerAnswer, ToolServerRequest } from './tools';
+import type {
+  SavedCall,
+  ToolCatalog,
+  ToolOutcome,
+  ToolProgress,
+  ToolServerAnswer,
+  ToolServerRequest,
+} from './tools';
 
 /**
  * The one contract between the UI and the engine. Every command (arguments → result) and
@@ -113,11 +120,18 @@ export const commands = {
   /** What a running server offers, listed through Patchbay's own session (every page). */
   'tools.catalog': command<Id, ToolCatalog>(),
   /** Starts a tool call; progress and the outcome follow as `tools.progress` / `tools.result`. */
-  'tools.call': command<Id & { name: string; args: Record<string, unknown> }, { callId: string }>(),
+  'tools.call': command<
+    Id & { name: string; args: Record<string, unknown>; savedId?: string },
+    { callId: string }
+  >(),
   /** Cancels a running call; false when it had already ended. */
   'tools.cancel': command<Id & { callId: string }, boolean>(),
   /** Answers a server's question during a call (`tools.request`); false when it is gone. */
   'tools.answer': command<Id & { requestId: string; answer: ToolServerAnswer }, boolean>(),
+  /** The server's saved calls, each with its last outcome. */
+  'tools.saved': command<Id, SavedCall[]>(),
+  'tools.save': command<Id & { name: string; tool: string; args: Record<string, unknown> }, SavedCall>(),
+  'tools.deleteSaved': command<Id & { savedId: string }, null>(),
 } as const;
 
 export const events = {

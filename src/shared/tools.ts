@@ -83,7 +83,7 @@ export interface ToolProgress {
 }
 
 /** How a call ended: the server's result, or a failure (a JSON-RPC error, the session gone, Cancel). */
-export type ToolOutcome =
+export type ToolOutcome = (
   | { serverId: string; callId: string; ok: true; result: ToolCallResult }
   | {
       serverId: string;
@@ -91,7 +91,23 @@ export type ToolOutcome =
       ok: false;
       error: { code: string; message: string };
       cancelled?: boolean;
-    };
+    }
+) & {
+  /** The saved call this run came from (its last outcome is kept). */
+  savedId?: string;
+};
+
+/** A call kept per server, run again with one click. */
+export interface SavedCall {
+  id: string;
+  serverId: string;
+  name: string;
+  tool: string;
+  args: Record<string, unknown>;
+  lastOutcome?: ToolOutcome;
+  lastRunAt?: number;
+  createdAt: number;
+}
 
 /** A request from the server during a call, answered in the window (`tools.answer`). */
 export interface ToolServerRequest {

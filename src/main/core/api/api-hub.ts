@@ -65,10 +65,16 @@ export class ApiHub {
     const request = forward('tools.request');
     this.tools.on('progress', progress);
     this.tools.on('result', result);
+    // A saved call's run keeps its outcome, whoever watches.
+    const keep = (o: PayloadOf<'tools.result'>) => {
+      if (o.savedId !== undefined) manager.savedCalls.setLastOutcome(o.savedId, o);
+    };
+    this.tools.on('result', keep);
     this.tools.on('request', request);
     this.offs.push(
       () => this.tools.off('progress', progress),
       () => this.tools.off('result', result),
+      () => this.tools.off('result', keep),
       () => this.tools.off('request', request),
       () => void this.tools.close(),
       () => manager.off('servers-changed', changed),
@@ -182,9 +188,23 @@ function handlersFor(
 ): Handlers {
   return {
     'tools.catalog': (a) => tools.catalog(a.id),
-    'tools.call': (a) => tools.call(a.id, a.name, a.args),
+    'tools.call': (a) => {
+      if (a.savedId !== undefined && m.savedCalls.get(a.savedId)?.serverId !== a.id) {
+        throw new PatchbayError(ErrorCode.NotFound, 'No such saved call');
+      }
+      return tools.call(a.id, a.name, a.args, a.savedId);
+    },
     'tools.cancel': (a) => tools.cancel(a.id, a.callId),
     'tools.answer': (a) => tools.answer(a.id, a.requestId, a.answer),
+    'tools.saved': (a) => m.savedCalls.list(a.id),
+    'tools.save': (a) => {
+      m.get(a.id); // the server exists
+      return m.savedCalls.save(a.id, a.name, a.tool, a.args);
+    },
+    'tools.deleteSaved': (a) => {
+      if (m.savedCalls.get(a.savedId)?.serverId === a.id) m.savedCalls.delete(a.savedId);
+      return null;
+    },
     'servers.list': () => m.list(),
     'servers.get': (a) => m.get(a.id),
     'servers.create': (a) => m.create(a),

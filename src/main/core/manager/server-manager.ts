@@ -42,6 +42,7 @@ import { RunningServers, type ServerStatus } from './running-servers';
 import type { SessionInfo } from './session-info';
 import { DEFAULT_RETENTION, FrameHistory, type FrameRetention } from '../store/frame-history';
 import { SettingsStore } from '../store/settings-store';
+import { SavedCallStore } from '../store/saved-calls';
 
 export interface ManagerOptions {
   dataDir: string;
@@ -77,6 +78,8 @@ export class ServerManager extends EventEmitter<ManagerEvents> {
   private readonly settings: SettingsStore;
   private readonly history: FrameHistory;
   private readonly ledger: ChildLedger;
+  /** The Tools tab's saved calls per server. */
+  readonly savedCalls: SavedCallStore;
   /** Pids a crash of the previous run left behind, killed at open. */
   readonly reaped: number[];
   private closed = false;
@@ -93,6 +96,7 @@ export class ServerManager extends EventEmitter<ManagerEvents> {
     this.settings = new SettingsStore(db);
     this.history = new FrameHistory(db, this.frameHistorySettings());
     this.ledger = new ChildLedger(db);
+    this.savedCalls = new SavedCallStore(db);
     this.running = new RunningServers(
       {
         changed: (id) => this.emitStatus(id),

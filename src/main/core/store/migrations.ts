@@ -49,4 +49,16 @@ export const MIGRATIONS: readonly string[] = [
   `ALTER TABLE frames ADD COLUMN frame_by TEXT;`,
   // 5: when each child started, as the OS tells it: a recorded pid is killed only on a match.
   `ALTER TABLE child_processes ADD COLUMN start_mark TEXT;`,
+  // 6: the Tools tab's saved calls per server, each with the outcome of its last run.
+  `CREATE TABLE saved_calls (
+     id TEXT PRIMARY KEY,
+     server_id TEXT NOT NULL REFERENCES servers(id) ON DELETE CASCADE,
+     name TEXT NOT NULL,
+     tool TEXT NOT NULL,
+     args TEXT NOT NULL,
+     last_outcome TEXT,
+     last_run_at INTEGER,
+     created_at INTEGER NOT NULL
+   );
+   CREATE INDEX saved_calls_by_server ON saved_calls (server_id, created_at);`,
 ];

@@ -52,7 +52,12 @@ export class ToolsService extends EventEmitter<ToolsServiceEvents> {
   }
 
   /** Starts a tool call; its progress and outcome come as events under the returned call id. */
-  async call(serverId: string, name: string, args: Record<string, unknown>): Promise<{ callId: string }> {
+  async call(
+    serverId: string,
+    name: string,
+    args: Record<string, unknown>,
+    savedId?: string,
+  ): Promise<{ callId: string }> {
     if (typeof name !== 'string' || name === '')
       throw new PatchbayError(ErrorCode.InvalidArgument, 'Which tool?');
     if (typeof args !== 'object' || args === null || Array.isArray(args)) {
@@ -66,7 +71,7 @@ export class ToolsService extends EventEmitter<ToolsServiceEvents> {
     this.calls.set(callId, call);
     const done = (outcome: ToolOutcome) => {
       if (!this.calls.delete(callId)) return;
-      this.emit('result', outcome);
+      this.emit('result', savedId === undefined ? outcome : { ...outcome, savedId });
     };
     session
       .request(
