@@ -7,7 +7,8 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode, type PatchbayError } from '../../src/main/core/errors';
 import { ServerManager } from '../../src/main/core/manager/server-manager';
-import { SECRET_MASK } from '../../src/shared/server-config';
+import { KEY_BY_DEFAULT, SECRET_MASK } from '../../src/shared/server-config';
+import { descendants } from '../support/proc-stats';
 import { FIXTURE } from '../support/engine-client';
 import { until } from '../support/processes';
 
@@ -262,5 +263,58 @@ describe('ServerManager', () => {
     await m.shutdown();
     const again = manager(dir);
     expect(again.frames(s.id, { history: true }).some((f) => f.raw.includes('remember me'))).toBe(true);
+  });
+});
+
+describe('the per-server key (issue 16)', () => {
+  it('"Require a key" makes a random one, stable for the server\'s life; without it: 401, no process', async () => {
+    const dir = dataDir();
+    let m = manager(dir);
+    const s = await m.create(fixture('keyed', { requireKey: true, mode: 'shared' }));
+    expect(s.hasToken).toBe(true);
+    const first = m.connectUrls(s.id);
+    const key = new URL(first.url).searchParams.get('key')!;
+    expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/); // 32 random bytes, base64url
+    expect(new URL(first.sseUrl).searchParams.get('key')).toBe(key);
+    // The UI's view of the server, and its status, never hold the key.
+    expect(JSON.stringify([s, m.list(), m.status(s.id)])).not.toContain(key);
+
+    const before = descendants().length;
+    const status = await m.start(s.id);
+    // Shared mode starts its one process at Start: count what a keyless request adds.
+    await until(() => descendants().length > before, 5000, 'the shared process');
+    const running = descendants().length;
+    const bare = await fetch(status.url!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: {} }),
+    });
+    expect(bare.status).toBe(401);
+    expect(bare.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    expect(bare.headers.get('mcp-session-id')).toBeNull();
+    expect(m.status(s.id).sessions).toEqual([]);
+    expect(descendants().length).toBe(running);
+    expect(await callTool(first.url, 'echo', { text: 'with the key' })).toContain('with the key');
+
+    // An edit that leaves the token alone keeps the key; so does reopening the store.
+    await m.update(s.id, fixture('keyed-renamed', { mode: 'shared' }));
+    expect(m.connectUrls(s.id).url).toBe(first.url);
+    await m.shutdown();
+    open.splice(open.indexOf(m), 1);
+    m = manager(dir);
+    expect(m.connectUrls(s.id).url).toBe(first.url);
+
+    // Turning it off removes the key: the bare URL is the URL.
+    const off = await m.update(s.id, fixture('keyed-renamed', { mode: 'shared', requireKey: false }));
+    expect(off.hasToken).toBe(false);
+    expect(m.connectUrls(s.id).url).not.toContain('key=');
+  });
+
+  it('a new server follows KEY_BY_DEFAULT; requireKey: false leaves it open; a given token is kept', async () => {
+    const m = manager(dataDir());
+    expect((await m.create(fixture('default'))).hasToken).toBe(KEY_BY_DEFAULT);
+    expect((await m.create(fixture('open', { requireKey: false }))).hasToken).toBe(false);
+    const chosen = await m.create(fixture('chosen', { requireKey: true, token: 'my-own-key-123' }));
+    expect(m.connectUrls(chosen.id).url).toMatch(/\?key=my-own-key-123$/);
   });
 });

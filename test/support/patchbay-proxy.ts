@@ -12,7 +12,8 @@ export interface Proxy {
 
 export type RoutingMode = 'isolated' | 'shared';
 
-const READY = /Streamable HTTP\s+(http:\/\/\S+\/mcp)\s+Legacy SSE\s+(http:\/\/\S+\/sse)/;
+// The URLs as printed, `?key=…` included when the proxy requires a key: they work as-is.
+const READY = /Streamable HTTP\s+(http:\/\/\S+\/mcp\S*)\s+Legacy SSE\s+(http:\/\/\S+\/sse\S*)/;
 
 /** `node <server-everything> stdio`: the published reference server (2025 revisions only). */
 export const EVERYTHING_COMMAND = [

@@ -79,7 +79,10 @@ async function serve(args: string[]): Promise<number> {
   for (const s of restored) {
     const name = manager.get(s.id).name;
     process.stdout.write(
-      s.url ? `  ${name}: ${s.url}\n` : `  ${name}: not started (${s.error?.message ?? s.state.status})\n`,
+      // The capability URL (`?key=…` when the server has a key): it works pasted as-is.
+      s.url
+        ? `  ${name}: ${manager.connectUrls(s.id).url}\n`
+        : `  ${name}: not started (${s.error?.message ?? s.state.status})\n`,
     );
   }
   const opened = values.open ? openInBrowser(shell.url) : undefined;

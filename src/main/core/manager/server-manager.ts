@@ -1,13 +1,15 @@
 import { restartQuestion, restartReasons } from './settings-change';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import {
+  KEY_BY_DEFAULT,
   SECRET_MASK,
   type ServerConfig,
   type ServerConfigView,
   type ServerInput,
+  type ServerSettings,
   validateServerInput,
 } from '@shared/server-config';
 import { ErrorCode, PatchbayError } from '../errors';
@@ -125,7 +127,7 @@ export class ServerManager extends EventEmitter<ManagerEvents> {
   }
 
   async create(input: ServerInput): Promise<ServerConfigView> {
-    const settings = this.validate(input);
+    const settings = withKeyChoice(this.validate(input), undefined);
     this.assertNameFree(settings.name);
     const taken = new Set(this.store.list().map((s) => s.port));
     let port = settings.port;
@@ -149,7 +151,14 @@ export class ServerManager extends EventEmitter<ManagerEvents> {
     options: { removeToken?: boolean; restart?: boolean } = {},
   ): Promise<ServerConfigView> {
     const previous = this.config(id);
-    const settings = mergeSecrets(this.validate(input), previous, options.removeToken);
+    const settings = withKeyChoice(
+      mergeSecrets(
+        this.validate(input),
+        previous,
+        options.removeToken === true || input.requireKey === false,
+      ),
+      previous,
+    );
     if (settings.name.toLowerCase() !== previous.name.toLowerCase()) this.assertNameFree(settings.name);
     const port = settings.port ?? previous.port;
     if (port !== previous.port) {
@@ -502,3 +511,15 @@ export class ServerManager extends EventEmitter<ManagerEvents> {
 }
 
 export type { ServerState, ServerStatus, SessionInfo };
+
+/**
+ * Applies "Require a key": a server that should have one and has none gets a random key
+ * (32 bytes, base64url), kept for its life so its URLs stay stable; `requireKey` itself is
+ * not stored (the token is the state).
+ */
+function withKeyChoice(settings: ServerSettings, previous: ServerConfig | undefined): ServerSettings {
+  const { requireKey, ...rest } = settings;
+  const wanted = requireKey ?? (previous === undefined ? KEY_BY_DEFAULT : false);
+  if (wanted && rest.token === undefined) rest.token = randomBytes(32).toString('base64url');
+  return rest;
+}

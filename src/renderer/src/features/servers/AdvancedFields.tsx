@@ -107,46 +107,74 @@ export function AdvancedFields({ kit, form, put }: { kit: FieldKit; form: Server
 }
 
 const TOKEN_CHOICES: { value: TokenAction; label: string }[] = [
-  { value: 'keep', label: 'Keep the current token' },
+  { value: 'keep', label: 'Keep the current key' },
   { value: 'replace', label: 'Replace it' },
-  { value: 'remove', label: 'Remove it' },
 ];
 
-/** No token yet: one optional input. A stored token: keep, replace or remove it (it is never shown). */
+/**
+ * "Require a key" (on by default for new servers): clients send it as a Bearer header or in
+ * the URL (`?key=`). Off, any program on this computer can start the server's command.
+ * A stored key is never shown: keep or replace it.
+ */
 function TokenFields({ kit, form, put }: { kit: FieldKit; form: ServerForm; put: Put }) {
-  const input = (label: string) => (
+  const input = (label: string, hint: string) => (
     <TextField
       kit={kit}
       field="token"
       label={label}
       type="password"
       autoComplete="new-password"
-      hint="Clients must send it as Authorization: Bearer …"
+      hint={hint}
       value={form.token}
       onChange={(v) => put('token', { token: v })}
     />
   );
-  if (!form.hasToken) return input('Bearer token');
   return (
     <>
-      <fieldset className="form-row">
-        <legend>Bearer token</legend>
-        <div className="form-control radios-inline">
-          {TOKEN_CHOICES.map((c) => (
-            <label key={c.value} className="check">
-              <input
-                type="radio"
-                name={kit.id('tokenAction')}
-                value={c.value}
-                checked={form.tokenAction === c.value}
-                onChange={() => put('token', { tokenAction: c.value })}
-              />
-              {c.label}
-            </label>
-          ))}
+      <div className="form-row">
+        <span className="form-label">Access</span>
+        <div className="form-control">
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={form.requireKey}
+              onChange={(e) => put('token', { requireKey: e.target.checked, tokenAction: 'keep' })}
+            />
+            Require a key
+          </label>
+          {form.requireKey ? (
+            <span className="field-hint">Copy URL and the Connect tab give clients the key.</span>
+          ) : (
+            <span className="field-hint field-warning" role="note" data-testid="no-key-warning">
+              Without a key, any program on this computer can connect and start this server’s command.
+            </span>
+          )}
         </div>
-      </fieldset>
-      {form.tokenAction === 'replace' && input('New token')}
+      </div>
+      {form.requireKey && !form.hasToken && input('Key', 'Leave blank for a random one (recommended).')}
+      {form.requireKey && form.hasToken && (
+        <fieldset className="form-row">
+          <legend>Key</legend>
+          <div className="form-control radios-inline">
+            {TOKEN_CHOICES.map((c) => (
+              <label key={c.value} className="check">
+                <input
+                  type="radio"
+                  name={kit.id('tokenAction')}
+                  value={c.value}
+                  checked={form.tokenAction === c.value}
+                  onChange={() => put('token', { tokenAction: c.value })}
+                />
+                {c.label}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+      )}
+      {form.requireKey &&
+        form.hasToken &&
+        form.tokenAction === 'replace' &&
+        input('New key', 'Clients must then be given the new URL or header.')}
     </>
   );
 }

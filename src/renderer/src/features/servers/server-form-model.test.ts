@@ -1,4 +1,9 @@
-import { SECRET_MASK, type ServerConfigView, validateServerInput } from '@shared/server-config';
+import {
+  KEY_BY_DEFAULT,
+  SECRET_MASK,
+  type ServerConfigView,
+  validateServerInput,
+} from '@shared/server-config';
 import { describe, expect, it } from 'vitest';
 import {
   emptyForm,
@@ -56,6 +61,7 @@ describe('the server form model', () => {
       allowedOrigins: ['https://a.example', 'https://b.example'],
       restart: { enabled: false, initialDelayMs: 500, maxDelayMs: 30_000 },
       limits: { maxProcesses: 4, maxSessions: 50, idleTimeoutMs: 60_000, maxBodyBytes: 2 * 1024 * 1024 },
+      requireKey: true,
     });
     expect(formErrors(form)).toEqual({});
   });
@@ -157,7 +163,25 @@ describe('the server form model', () => {
     expect(toServerInput({ ...form, tokenAction: 'replace', token: 'long-enough' }).input.token).toBe(
       'long-enough',
     );
-    expect(toServerInput({ ...emptyForm(), token: 'fresh-token' }).input.token).toBe('fresh-token');
+    expect(toServerInput({ ...emptyForm(), requireKey: true, token: 'fresh-token' }).input.token).toBe(
+      'fresh-token',
+    );
+  });
+
+  it('"Require a key": a new server asks for a random one (blank) or none; off removes a stored one', () => {
+    expect(emptyForm().requireKey).toBe(KEY_BY_DEFAULT);
+    const fresh = toServerInput({ ...emptyForm(), requireKey: true });
+    expect(fresh.input.requireKey).toBe(true);
+    expect(fresh.input.token).toBeUndefined();
+    const open = toServerInput({ ...emptyForm(), requireKey: false, token: 'typed-then-off' });
+    expect(open.input.requireKey).toBe(false);
+    expect(open.input.token).toBeUndefined();
+    const stored = formFromView(view);
+    expect(stored.requireKey).toBe(true);
+    const off = toServerInput({ ...stored, requireKey: false });
+    expect(off.removeToken).toBe(true);
+    expect(off.input.requireKey).toBe(false);
+    expect(formFromView({ ...view, hasToken: false }).requireKey).toBe(false);
   });
 
   it('fills a new server from a pasted entry, guessing which variables are secrets', () => {

@@ -3,6 +3,7 @@ import type { PastedServer } from '@shared/imported-server';
 import { nameFromCommand } from '@shared/server-name';
 import {
   type FieldError,
+  KEY_BY_DEFAULT,
   type ServerConfigView,
   type ServerInput,
   ServerInputSchema,
@@ -36,6 +37,8 @@ export interface ServerForm {
   host: string;
   mode: 'isolated' | 'shared';
   hasToken: boolean;
+  /** "Require a key": off leaves the server open to any local program (the token removed). */
+  requireKey: boolean;
   tokenAction: TokenAction;
   token: string;
   /** One origin per line. */
@@ -119,6 +122,7 @@ export function emptyForm(): ServerForm {
     host: DEFAULTS.host,
     mode: DEFAULTS.mode,
     hasToken: false,
+    requireKey: KEY_BY_DEFAULT,
     tokenAction: 'keep',
     token: '',
     allowedOrigins: '',
@@ -148,6 +152,7 @@ export function formFromView(v: ServerConfigView): ServerForm {
     host: v.host,
     mode: v.mode,
     hasToken: v.hasToken,
+    requireKey: v.hasToken,
     tokenAction: 'keep',
     token: '',
     allowedOrigins: v.allowedOrigins.join('\n'),
@@ -247,7 +252,10 @@ export function toServerInput(form: ServerForm): FormInput {
 
   let token: string | undefined;
   let removeToken = false;
-  if (!form.hasToken) {
+  if (!form.requireKey) {
+    removeToken = form.hasToken;
+  } else if (!form.hasToken) {
+    // Blank: the engine makes a random key.
     if (form.token !== '') token = form.token;
   } else if (form.tokenAction === 'replace') {
     if (form.token === '') problems['token'] = 'Enter the new token';
@@ -280,6 +288,7 @@ export function toServerInput(form: ServerForm): FormInput {
   if (form.cwd.trim() !== '') input.cwd = form.cwd.trim();
   if (port !== undefined) input.port = port;
   if (token !== undefined) input.token = token;
+  input.requireKey = form.requireKey && !removeToken;
   return { input, removeToken, problems, envRows, originLines };
 }
 
