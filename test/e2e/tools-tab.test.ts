@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServerManager } from '../../src/main/core/manager/server-manager';
 import { launchChromium } from '../support/chromium';
 import { type RunningCli, startCli, tempDataDir } from '../support/cli-process';
+import { freePort } from '../support/free-port';
 import { tempHome } from '../support/temp-home';
 
 const EVERYTHING = createRequire(import.meta.url).resolve(
@@ -13,22 +14,28 @@ const EVERYTHING = createRequire(import.meta.url).resolve(
 describe('The Tools tab against server-everything (patchbay serve, Chromium)', () => {
   let cli: RunningCli;
   let uiUrl: string;
+  let dataDir: string;
+  let env: NodeJS.ProcessEnv;
   let browser: Browser;
   let page: Page;
   const problems: string[] = [];
 
   beforeAll(async () => {
     const isolated = tempHome();
-    const dataDir = tempDataDir();
+    env = isolated.env;
+    dataDir = tempDataDir();
     // Created and started by a manager that then shuts down: `serve` restores it at launch.
     const m = ServerManager.open({ dataDir, home: isolated.home });
-    const s = await m.create({ name: 'everything', command: process.execPath, args: [EVERYTHING, 'stdio'] });
+    // An OS-given port: the default search from 7301 races other test files on a busy machine.
+    const s = await m.create({
+      name: 'everything',
+      command: process.execPath,
+      args: [EVERYTHING, 'stdio'],
+      port: await freePort(),
+    });
     await m.start(s.id);
     await m.shutdown();
-    cli = await startCli(['serve', '--data-dir', dataDir, '--port', '0'], /everything: (http:\/\/\S+)/, {
-      env: isolated.env,
-    });
-    uiUrl = /Patchbay UI: (\S+)/.exec(cli.output())![1]!;
+    await serve();
     browser = await launchChromium();
     page = await browser.newPage();
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
@@ -43,6 +50,14 @@ describe('The Tools tab against server-everything (patchbay serve, Chromium)', (
     await browser?.close();
     await cli?.stop();
   });
+
+  /** `patchbay serve` on the data dir (it restores the running server). */
+  async function serve() {
+    cli = await startCli(['serve', '--data-dir', dataDir, '--port', '0'], /everything: (http:\/\/\S+)/, {
+      env,
+    });
+    uiUrl = /Patchbay UI: (\S+)/.exec(cli.output())![1]!;
+  }
 
   const pickTool = (name: string) => page.getByRole('button', { name: new RegExp(`^${name}\\b`) }).click();
   const result = () => page.getByRole('region', { name: 'Result' });
@@ -112,5 +127,45 @@ describe('The Tools tab against server-everything (patchbay serve, Chromium)', (
     await page.getByRole('button', { name: 'Call echo' }).click();
     await expect.poll(() => result().textContent()).toContain('Echo: typed as JSON');
     expect(problems).toEqual([]);
+  });
+
+  it('a saved call keeps its last result and runs again with one click after a restart', async () => {
+    await pickTool('echo');
+    // Back from raw JSON (the test before) to the form: what was typed there is kept.
+    await page.getByRole('checkbox', { name: 'Edit as JSON' }).uncheck();
+    const message = page.getByRole('textbox', { name: 'message', exact: true });
+    expect(await message.inputValue()).toBe('typed as JSON');
+    await message.fill('kept across restarts');
+    await page.getByRole('textbox', { name: 'Name for this call' }).fill('my echo');
+    await page.getByRole('button', { name: 'Save call' }).click();
+    const savedList = page.getByRole('list', { name: /Saved calls/ });
+    await savedList.getByText('my echo').waitFor();
+    await page.getByRole('button', { name: 'Run my echo' }).click();
+    await expect.poll(() => result().textContent()).toContain('Echo: kept across restarts');
+    await expect.poll(() => savedList.textContent()).toContain('last run ok');
+
+    expect(problems).toEqual([]);
+    await cli.stop();
+    await serve();
+    await page.goto(uiUrl);
+    problems.splice(0); // the old page's failed reconnects while serve was down
+    await page.getByRole('tab', { name: 'Tools' }).click();
+    await savedList.getByText('my echo').waitFor({ timeout: 20_000 });
+    expect(await savedList.textContent()).toContain('last run ok');
+    // Opening it shows the last result, kept in SQLite.
+    await savedList.getByRole('button', { name: /^my echo/ }).click();
+    await expect.poll(() => result().textContent()).toContain('Echo: kept across restarts');
+    const lastCall = await result().getAttribute('data-call-id');
+    expect(lastCall).toBeTruthy();
+    // One click runs it again: a new call's result replaces the kept one.
+    await page.getByRole('button', { name: 'Run my echo' }).click();
+    await expect.poll(() => result().getAttribute('data-call-id')).not.toBe(lastCall);
+    expect(await result().textContent()).toContain('Echo: kept across restarts');
+    expect(problems).toEqual([]);
+  });
+
+  it('a stopped server says to start it', async () => {
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    await page.getByText('Start the server to use its tools.').waitFor({ timeout: 20_000 });
   });
 });

@@ -3,43 +3,53 @@ import type { ToolInfo } from '@shared/tools';
 import { SchemaForm } from './SchemaForm';
 import { initialValue, missingRequired } from './schema-form';
 import { ToolResult } from './ToolResult';
-import type { CallState } from './ToolsView';
+import type { CallState, Preset } from './ToolsView';
 
 /** One tool: its form (or raw JSON), Call, progress with Cancel, the server's questions, the result. */
 export function ToolCallPanel({
   tool,
+  preset,
   call,
   onCall,
+  onSave,
   onCancel,
   children,
 }: {
   tool: ToolInfo;
+  preset: Preset | undefined;
   call: CallState | undefined;
   onCall: (tool: ToolInfo, args: Record<string, unknown>) => Promise<void>;
+  onSave: (tool: ToolInfo, name: string, args: Record<string, unknown>) => Promise<void>;
   onCancel: () => Promise<void>;
   children?: ReactNode;
 }) {
-  const [value, setValue] = useState<unknown>(() => initialValue(tool.inputSchema) ?? {});
+  const [value, setValue] = useState<unknown>(() => preset?.args ?? initialValue(tool.inputSchema) ?? {});
+  const [saveName, setSaveName] = useState('');
   const [raw, setRaw] = useState<string>();
   const [rawError, setRawError] = useState<string>();
   const running = call !== undefined && call.outcome === undefined;
   const missing = raw === undefined ? missingRequired(tool.inputSchema, value) : [];
 
-  const submit = () => {
+  /** The arguments as they stand, or undefined (with the reason shown) when the raw JSON is not an object. */
+  const currentArgs = (): Record<string, unknown> | undefined => {
     let args = value;
     if (raw !== undefined) {
       try {
         args = JSON.parse(raw || '{}');
       } catch (err) {
         setRawError((err as Error).message);
-        return;
+        return undefined;
       }
     }
     if (typeof args !== 'object' || args === null || Array.isArray(args)) {
       setRawError('Arguments must be a JSON object');
       return;
     }
-    void onCall(tool, args as Record<string, unknown>);
+    return args as Record<string, unknown>;
+  };
+  const submit = () => {
+    const args = currentArgs();
+    if (args) void onCall(tool, args);
   };
 
   const progress = call?.progress;
@@ -103,6 +113,24 @@ export function ToolCallPanel({
               Cancel
             </button>
           )}
+        </div>
+        <div className="tools-save">
+          <input
+            type="text"
+            aria-label="Name for this call"
+            placeholder={`${tool.name} …`}
+            value={saveName}
+            onChange={(e) => setSaveName(e.target.value)}
+          />
+          <button
+            type="button"
+            onClick={() => {
+              const args = currentArgs();
+              if (args) void onSave(tool, saveName.trim() || tool.name, args);
+            }}
+          >
+            Save call
+          </button>
         </div>
       </form>
       {running && (

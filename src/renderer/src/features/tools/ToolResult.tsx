@@ -16,7 +16,11 @@ export function ToolResult({ outcome }: { outcome: ToolOutcome }) {
   }
   const result: ToolCallResult = outcome.result;
   return (
-    <section className={`tool-result${result.isError ? ' is-error' : ''}`} aria-label="Result">
+    <section
+      className={`tool-result${result.isError ? ' is-error' : ''}`}
+      aria-label="Result"
+      data-call-id={outcome.callId}
+    >
       {result.isError && (
         <p className="error" role="alert">
           The tool reported an error

@@ -1,12 +1,27 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ToolCatalog, ToolInfo, ToolOutcome, ToolProgress, ToolServerRequest } from '@shared/tools';
+import type {
+  SavedCall,
+  ToolCatalog,
+  ToolInfo,
+  ToolOutcome,
+  ToolProgress,
+  ToolServerRequest,
+} from '@shared/tools';
 import { api } from '../../api/api';
 import { CatalogLists } from './CatalogLists';
+import { SavedCalls } from './SavedCalls';
 import { ServerQuestion } from './ServerQuestion';
 import { ToolCallPanel } from './ToolCallPanel';
 import './tools.css';
 
 /** The running call of the tab, and what came for it so far. */
+/** What the tool panel starts from: a saved call's arguments, or a captured call's (Open in Tools). */
+export interface Preset {
+  key: string;
+  args: Record<string, unknown>;
+  savedId?: string;
+}
+
 export interface CallState {
   callId: string | undefined;
   progress: ToolProgress | undefined;
@@ -20,15 +35,23 @@ export function ToolsView({ serverId, running }: { serverId: string; running: bo
   const [selected, setSelected] = useState<string>();
   const [call, setCall] = useState<CallState>();
   const [questions, setQuestions] = useState<ToolServerRequest[]>([]);
+  const [saved, setSaved] = useState<SavedCall[]>([]);
+  const [preset, setPreset] = useState<Preset>();
   // Outcomes of calls whose id has not come back yet (the event may beat the command's answer).
   const early = useRef(new Map<string, ToolOutcome>());
 
+  const loadSaved = useCallback(async () => {
+    const res = await api.call('tools.saved', { id: serverId });
+    if (res.ok) setSaved(res.value);
+  }, [serverId]);
+
   const load = useCallback(async () => {
     setError(undefined);
+    void loadSaved();
     const res = await api.call('tools.catalog', { id: serverId });
     if (res.ok) setCatalog(res.value);
     else setError(res.error.message);
-  }, [serverId]);
+  }, [serverId, loadSaved]);
 
   useEffect(() => {
     setCatalog(undefined);
@@ -54,17 +77,23 @@ export function ToolsView({ serverId, running }: { serverId: string; running: bo
           return c;
         });
         setQuestions((qs) => qs.filter((q) => q.callId !== o.callId));
+        if (o.savedId !== undefined) void loadSaved();
       }),
       api.on('tools.request', (r) => {
         if (r.serverId === serverId) setQuestions((qs) => [...qs.slice(-15), r]);
       }),
     ];
     return () => offs.forEach((off) => off());
-  }, [serverId]);
+  }, [serverId, loadSaved]);
 
-  const run = async (tool: ToolInfo, args: Record<string, unknown>) => {
+  const run = async (tool: ToolInfo, args: Record<string, unknown>, savedId?: string) => {
     setCall({ callId: undefined, progress: undefined, outcome: undefined });
-    const res = await api.call('tools.call', { id: serverId, name: tool.name, args });
+    const res = await api.call('tools.call', {
+      id: serverId,
+      name: tool.name,
+      args,
+      ...(savedId !== undefined ? { savedId } : {}),
+    });
     if (!res.ok) {
       const outcome: ToolOutcome = { serverId, callId: '', ok: false, error: res.error };
       setCall({ callId: '', progress: undefined, outcome });
@@ -74,6 +103,24 @@ export function ToolsView({ serverId, running }: { serverId: string; running: bo
     const outcome = early.current.get(callId);
     early.current.delete(callId);
     setCall((c) => ({ callId, progress: c?.progress, outcome }));
+  };
+
+  const save = async (tool: ToolInfo, name: string, args: Record<string, unknown>) => {
+    const res = await api.call('tools.save', { id: serverId, name, tool: tool.name, args });
+    if (res.ok) {
+      setSaved((s) => [...s, res.value]);
+      setPreset({ key: res.value.id, args, savedId: res.value.id });
+    } else setError(res.error.message);
+  };
+
+  const openSaved = (s: SavedCall) => {
+    setSelected(s.tool);
+    setPreset({ key: s.id, args: s.args, savedId: s.id });
+    setCall(
+      s.lastOutcome
+        ? { callId: s.lastOutcome.callId, progress: undefined, outcome: s.lastOutcome }
+        : undefined,
+    );
   };
 
   const cancel = async () => {
@@ -102,7 +149,10 @@ export function ToolsView({ serverId, running }: { serverId: string; running: bo
   }
   if (!catalog) return <p className="tools-view tools-hint">Asking the server what it offers…</p>;
 
-  const tool = catalog.tools.find((t) => t.name === selected);
+  // A saved or captured call of a tool the server no longer lists still runs (its schema unknown).
+  const tool =
+    catalog.tools.find((t) => t.name === selected) ??
+    (selected !== undefined && preset ? { name: selected, inputSchema: { type: 'object' } } : undefined);
   return (
     <div className="tools-view">
       <nav className="tools-sidebar" aria-label="What the server offers">
@@ -122,6 +172,7 @@ export function ToolsView({ serverId, running }: { serverId: string; running: bo
                 aria-pressed={t.name === selected}
                 onClick={() => {
                   setSelected(t.name);
+                  setPreset(undefined);
                   setCall(undefined);
                 }}
               >
@@ -131,11 +182,39 @@ export function ToolsView({ serverId, running }: { serverId: string; running: bo
             </li>
           ))}
         </ul>
+        <SavedCalls
+          saved={saved}
+          onOpen={openSaved}
+          onRun={(s) => {
+            openSaved(s);
+            setCall({ callId: undefined, progress: undefined, outcome: undefined });
+            void run({ name: s.tool, inputSchema: {} }, s.args, s.id);
+          }}
+          onDelete={(s) => {
+            setSaved((all) => all.filter((x) => x.id !== s.id));
+            void api.call('tools.deleteSaved', { id: serverId, savedId: s.id });
+          }}
+        />
         <CatalogLists catalog={catalog} />
       </nav>
       <div className="tools-main">
         {tool ? (
-          <ToolCallPanel key={tool.name} tool={tool} call={call} onCall={run} onCancel={cancel}>
+          <ToolCallPanel
+            key={`${tool.name} ${preset?.key ?? ''}`}
+            tool={tool}
+            preset={preset}
+            call={call}
+            // The outcome is kept for the saved call only when these are its arguments.
+            onCall={(t, args) =>
+              run(
+                t,
+                args,
+                preset && JSON.stringify(args) === JSON.stringify(preset.args) ? preset.savedId : undefined,
+              )
+            }
+            onSave={save}
+            onCancel={cancel}
+          >
             {questions.map((q) => (
               <ServerQuestion
                 key={q.requestId}
