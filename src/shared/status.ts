@@ -21,6 +21,11 @@ export interface ServerState {
   /** Crashed with restarts on: when the next start is due (epoch ms). */
   restartAt?: number;
   attempt?: number;
+  /**
+   * Crashed again within the stable window while restarting, and not stable since: the window
+   * says "crashing" (not "running") through the restarts until a process stays up.
+   */
+  unstable?: boolean;
 }
 
 /** One line a server wrote to stderr. */
@@ -29,6 +34,8 @@ export interface StderrEntry {
   ts: number;
   pid: number;
   text: string;
+  /** Set on Patchbay's own lines (spawn, exit, restart, probe, reclaim, revival): not the server's stderr. */
+  by?: 'patchbay';
 }
 
 /** A connected client, as the Sessions tab lists it. */

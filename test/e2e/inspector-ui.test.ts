@@ -56,7 +56,9 @@ describe('the inspector in the browser (patchbay serve)', () => {
   it("hides Patchbay's own start-up probe by default and shows it, muted and tagged, with the toggle", async () => {
     const toggle = page.getByLabel("Show Patchbay's own traffic");
     expect(await toggle.isChecked()).toBe(false);
-    const discoverRows = async () => (await rows()).filter((c) => c[5]?.includes('server/discover'));
+    // The request rows (its answer shows the method too, dimmed, and a probe note names it).
+    const discoverRows = async () =>
+      (await rows()).filter((c) => c[4] === 'req' && c[5]?.includes('server/discover'));
     const counts = async () => {
       const el = page.getByTestId('frame-count');
       return {
@@ -83,7 +85,8 @@ describe('the inspector in the browser (patchbay serve)', () => {
     expect(discover!.slice(2, 6)).toEqual(['→', 'stdio', 'req', 'Patchbayserver/discover']);
     // Its Method not found answer: Patchbay's, tagged, and not painted as an error.
     const answer = page
-      .locator('[data-seq].by-patchbay', { hasText: 'patchbay-discover' })
+      // The id column shows the id's tail; the whole id is on hover.
+      .locator('[data-seq].by-patchbay', { has: page.locator('.id[title=\'id "patchbay-discover"\']') })
       .filter({ has: page.locator('.tag-kind', { hasText: 'err' }) });
     await expect.poll(() => answer.count()).toBe(1);
     expect(await answer.locator('.own-tag').textContent()).toBe('Patchbay');
@@ -102,7 +105,7 @@ describe('the inspector in the browser (patchbay serve)', () => {
     expect(colours.row).not.toBe(colours.danger);
     expect(colours.kind).not.toBe(colours.danger);
     // by:patchbay lists only Patchbay's own frames.
-    await filter('by:patchbay');
+    await filter('by:patchbay -kind:note');
     await expect
       .poll(async () => (await rows()).map((c) => c.slice(2, 5).join(' ')))
       .toEqual(['→ stdio req', '← stdio err', '→ stdio req', '← stdio res']);
@@ -118,10 +121,31 @@ describe('the inspector in the browser (patchbay serve)', () => {
     expect(JSON.stringify(result)).toContain('hello inspector');
 
     await filter('method:tools/call');
-    // Only requests carry the method: ⇢ on HTTP, → on stdin.
+    // The requests carry the method; the responses are paired to them by id and show it dimmed.
     await expect
       .poll(async () => (await rows()).map((c) => c.slice(2, 6).join(' ')))
-      .toEqual(['⇢ http req tools/call', '→ stdio req tools/call']);
+      .toEqual([
+        '⇢ http req tools/call',
+        '→ stdio req tools/call',
+        '← stdio res tools/call',
+        '⇠ http res tools/call',
+      ]);
+    // The HTTP side's arrows and the stdio side's look apart and are named apart.
+    const legs = page.locator('[role=grid][aria-label=Frames] [data-seq] .leg');
+    const labels = await legs.evaluateAll((els: { getAttribute(n: string): string | null }[]) =>
+      els.map((e) => e.getAttribute('aria-label')),
+    );
+    expect(new Set(labels).size).toBe(4);
+    const looks = await legs.evaluateAll((els: unknown[]) =>
+      els.map((e) => {
+        const st = (
+          globalThis as unknown as { getComputedStyle(x: unknown): { color: string; fontWeight: string } }
+        ).getComputedStyle(e);
+        return `${st.color}/${st.fontWeight}`;
+      }),
+    );
+    expect(looks[0]).toBe(looks[3]);
+    expect(looks[0]).not.toBe(looks[1]);
     const id = (await rows())[0]![6].replace('#', '');
 
     await filter(`id:${id}`);
@@ -232,7 +256,12 @@ describe('the inspector in the browser (patchbay serve)', () => {
     // Hidden by default: the notes and the replayed initialize are Patchbay's.
     await filter('kind:note');
     await expect
-      .poll(async () => (await rows()).map((c) => c[5]?.replace(/ on process \d+| \d+ exited.*$/g, '')))
+      .poll(async () =>
+        (await rows())
+          .map((c) => c[5]?.replace(/ on process \d+| \d+ exited.*$/g, ''))
+          // Lifecycle notes (spawn, exit, ready) sit among them; this is about the session's.
+          .filter((t) => t?.startsWith('PatchbayProcess') || t?.startsWith('PatchbaySession')),
+      )
       .toEqual(['PatchbayProcess', 'PatchbaySession revived (revival 1)']);
     await filter('kind:request method:initialize');
     await expect
@@ -273,7 +302,10 @@ describe('the inspector in the browser (patchbay serve)', () => {
       .filter(Boolean);
     const frames = lines.map((l) => JSON.parse(l) as { seq: number; method?: string; raw: string });
     expect(frames.length).toBe(shown);
-    expect(frames.every((f) => f.method === 'tools/call' && f.raw.includes('tools/call'))).toBe(true);
+    // The calls and their answers (which carry no method of their own).
+    expect(frames.every((f) => (f.method ?? 'tools/call') === 'tools/call')).toBe(true);
+    expect(frames.some((f) => f.method === 'tools/call' && f.raw.includes('tools/call'))).toBe(true);
+    expect(frames.some((f) => f.method === undefined && f.raw.includes('"result"'))).toBe(true);
     expect(frames.map((f) => f.seq)).toEqual([...frames.map((f) => f.seq)].sort((a, b) => a - b));
 
     await filter('');

@@ -175,7 +175,12 @@ describe('server lifecycle', { timeout: 5000 }, () => {
     expect(states.map((s) => s.status)).toEqual(['starting', 'running', 'crashed']);
     expect(r.state).toBe(crash);
     // One main process and one protocol probe ever wrote to stderr.
-    const pids = new Set(r.stderr.since().map((e) => e.pid));
+    const pids = new Set(
+      r.stderr
+        .since()
+        .filter((e) => e.by === undefined)
+        .map((e) => e.pid),
+    );
     expect(pids.size).toBeLessThanOrEqual(2);
     const { error } = await openFailure(r);
     expect((error as PatchbayError).code).toBe(ErrorCode.NotRunning);
@@ -237,6 +242,58 @@ describe('server lifecycle', { timeout: 5000 }, () => {
     });
     expect(await c.call('echo', { text: 'back' })).toBe('back');
     expect(await b.call('echo', { text: 'b back' })).toBe('b back');
+  });
+
+  it("shared: kill -9 shows in Logs as Patchbay's lines (spawn, exit by signal, restart with its delay, ready) and in the inspector", async () => {
+    const r = runtime(fixtureConfig('shared'));
+    await r.start();
+    const a = await EngineTestClient.connect(r, 'a');
+    const pid = a.session.pid!;
+    process.kill(pid, 'SIGKILL');
+    const readyAgain = () =>
+      r.stderr.since().some((e) => /^Ready: pid \d+ is up$/.test(e.text) && !e.text.includes(` ${pid} `));
+    await until(readyAgain, 3000, 'a new process ready');
+    const own = r.stderr
+      .since()
+      .filter((e) => e.by === 'patchbay')
+      .map((e) => e.text);
+    expect(own).toContain(`Spawned pid ${pid} (shared process)`);
+    expect(own).toContain(`Ready: pid ${pid} is up`);
+    expect(own.some((t) => /start-up probe/i.test(t))).toBe(true);
+    const exit = own.findIndex((t) => t.startsWith(`pid ${pid}: MCP server was killed by SIGKILL`));
+    expect(exit).toBeGreaterThanOrEqual(0);
+    expect(own[exit + 1]).toMatch(/^Restarting in \d+(\.\d)? m?s \(crash 1 in a row\)$/);
+    const next = own.slice(exit).find((t) => /^Spawned pid \d+ \(shared process\)$/.test(t));
+    expect(next).toBeDefined();
+    // The same events are notes across the inspector's list.
+    const notes = r.frames
+      .since()
+      .filter((f) => f.kind === 'note')
+      .map((f) => f.raw);
+    expect(notes).toEqual(expect.arrayContaining([own[exit], own[exit + 1], next]));
+    // The session survived, with one revival.
+    expect(r.listSessions().map((s) => s.id)).toContain(a.session.id);
+    expect(await a.call('echo', { text: 'still here' })).toBe('still here');
+  });
+
+  it('a server that cannot stay up reads crashing through its restarts, never plain running', async () => {
+    const r = runtime(
+      fixtureConfig('shared', {
+        flags: ['--crash-after-ms=30'],
+        restart: { initialDelayMs: 20, maxDelayMs: 40 },
+      }),
+    );
+    const states = recordStates(r);
+    await r.start();
+    await until(() => states.filter((s) => s.status === 'crashed').length >= 4, 4000, 'four crashes');
+    const second = states.findIndex(
+      (s, i) => s.status === 'crashed' && states.slice(0, i).some((x) => x.status === 'crashed'),
+    );
+    const after = states.slice(second);
+    expect(after.length).toBeGreaterThan(3);
+    // From the second crash on, every state (crashed, starting, running) carries the flag.
+    expect(after.filter((s) => !s.unstable)).toEqual([]);
+    expect(after.some((s) => s.status === 'running')).toBe(true);
   });
 
   it('shared: a server that crashes by itself is restarted after the backoff', async () => {

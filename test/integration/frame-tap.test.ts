@@ -159,7 +159,8 @@ describe("the frame tap and a server kept after Patchbay's probe", () => {
       ['proxy→server', 'request', 'patchbay'],
       ['server→proxy', 'response', 'patchbay'],
     ]);
-    const after = stdio.filter((f) => f.seq > discover[1]!.seq);
+    // Lifecycle notes (spawn, probe result, ready) are left out: this is about the messages.
+    const after = stdio.filter((f) => f.seq > discover[1]!.seq && f.kind !== 'note');
     expect(after.map((f) => [f.leg, f.method ?? f.kind])).toEqual([
       ['proxy→server', 'tools/list'],
       ['server→proxy', 'response'],

@@ -153,6 +153,9 @@ export class FrameTap {
     }
   }
 
+  /** Hears every note (the runtime copies them into the server's log as Patchbay lines). */
+  onNote: ((sessionId: string | undefined, text: string) => void) | undefined;
+
   /**
    * Records an event of Patchbay's own ("process reclaimed", "session revived") as a
    * `note` frame by 'patchbay'. Notes sit on the proxy→server leg over stdio: every such
@@ -160,6 +163,7 @@ export class FrameTap {
    */
   note(sessionId: string | undefined, text: string): void {
     this.record('proxy→server', 'stdio', sessionId, text, undefined, 'note', { own: true });
+    this.onNote?.(sessionId, text);
   }
 
   /** Frames kept now with seq > `afterSeq`, oldest first, fully worked out. */

@@ -13,6 +13,7 @@ import {
   type StdioCommand,
   type StdioLimits,
   StdioProcess,
+  describeExit,
 } from '../stdio/stdio-process';
 import { LegacyBridge } from './bridge/legacy-bridge';
 import { type IsolatedHost, IsolatedSession } from './isolated-session';
@@ -89,13 +90,21 @@ export class ServerRuntime extends EventEmitter<ServerRuntimeEvents> {
   private readonly isolatedHost: IsolatedHost;
   /** Session processes being stopped: each frees a slot of the cap when it has exited. */
   private readonly exiting = new Set<Promise<unknown>>();
+  /** Crashed again within the stable window while restarting: "crashing" until a process stays up. */
+  private unstable = false;
+  private stableTimer: NodeJS.Timeout | undefined;
 
   constructor(readonly config: ServerRuntimeConfig) {
     super();
     this.frames = new FrameTap(config.id ?? config.command);
     this.stderr.redact = (text) => (this.frames.redactor.active ? this.frames.redactor.redact(text) : text);
+    // Every note (reclaim, revival, eviction, lifecycle) is also a Patchbay line in Logs.
+    this.frames.onNote = (_session, text) => this.stderr.note(text);
     this.restart = { ...DEFAULT_RESTART_POLICY, ...config.restart };
-    this.main = new ProcessSlot(() => this.spawn(), this.restart);
+    this.main = new ProcessSlot(
+      () => this.spawn(config.mode === 'shared' ? 'shared process' : 'warm spare'),
+      this.restart,
+    );
     this.main.onState = (s) => this.mainStateChanged(s);
     if (config.mode === 'shared') this.main.onProcess = (p) => this.mux.attachProcess(p);
     this.mux.slotState = () => this.main.state;
@@ -195,6 +204,8 @@ export class ServerRuntime extends EventEmitter<ServerRuntimeEvents> {
   async stop(): Promise<void> {
     if (this.stateValue.status === 'stopped') return;
     clearInterval(this.sweepTimer);
+    clearTimeout(this.stableTimer);
+    this.unstable = false;
     this.setState({ status: 'stopping', since: Date.now() });
     const closing = [...this.sessions.values()].map((s) => s.close('server-stopped'));
     await Promise.all([...closing, this.main.stop(), this.statelessSlot?.stop()]);
@@ -309,24 +320,37 @@ export class ServerRuntime extends EventEmitter<ServerRuntimeEvents> {
     return victim;
   }
 
-  private async spawn(): Promise<StdioProcess> {
-    const proc = await StdioProcess.spawn(this.config, {
-      stderrLog: this.stderr,
-      ...(this.config.limits ? { limits: this.config.limits } : {}),
-    });
+  /** Spawns one process of this server; its spawn and exit are lifecycle lines (`what` says its role). */
+  private async spawn(what: string): Promise<StdioProcess> {
+    let proc: StdioProcess;
+    try {
+      proc = await StdioProcess.spawn(this.config, {
+        stderrLog: this.stderr,
+        ...(this.config.limits ? { limits: this.config.limits } : {}),
+      });
+    } catch (err) {
+      this.frames.note(
+        undefined,
+        `Could not start the ${what}: ${err instanceof Error ? err.message : String(err)}`,
+      );
+      throw err;
+    }
+    this.frames.note(undefined, `Spawned pid ${proc.pid} (${what})`);
     proc.frameTap = this.frames;
     proc.onNoise = (text, reason) => this.emit('noise', { pid: proc.pid, text, reason });
+    void proc.whenExited().then((exit) => this.frames.note(undefined, exitLine(exit)));
     return proc;
   }
 
   private async runProbe(): Promise<ProtocolSupport> {
     let proc: StdioProcess;
     try {
-      proc = await this.spawn();
+      proc = await this.spawn('start-up probe');
     } catch {
       return { stateless: false, versions: [] };
     }
     const support = await probeProtocol(proc, this.config.probeTimeoutMs ?? 30_000);
+    this.frames.note(undefined, probeLine(support));
     if (!support.stateless || this.stateValue.status === 'stopping' || this.stateValue.status === 'stopped') {
       await proc.stop();
       return support;
@@ -336,7 +360,7 @@ export class ServerRuntime extends EventEmitter<ServerRuntimeEvents> {
     const slot = new ProcessSlot(() => {
       const p = first;
       first = undefined;
-      return p ? Promise.resolve(p) : this.spawn();
+      return p ? Promise.resolve(p) : this.spawn('stateless process');
     }, this.restart);
     slot.onProcess = (p) => this.statelessMux.attachProcess(p);
     this.statelessSlot = slot;
@@ -346,15 +370,23 @@ export class ServerRuntime extends EventEmitter<ServerRuntimeEvents> {
 
   private mainStateChanged(s: SlotState): void {
     if (this.stateValue.status === 'stopping' || this.stateValue.status === 'stopped') return;
+    const unstable = this.unstable ? { unstable: true } : {};
     switch (s.status) {
       case 'starting':
-        if (this.stateValue.status === 'crashed') this.setState({ status: 'starting', since: Date.now() });
+        if (this.stateValue.status === 'crashed')
+          this.setState({ status: 'starting', since: Date.now(), ...unstable });
         break;
       case 'running':
+        this.frames.note(undefined, `Ready: pid ${s.pid} is up`);
+        this.upAgain();
+        break;
       case 'standby':
-        if (this.stateValue.status !== 'running') this.setState({ status: 'running', since: Date.now() });
+        this.upAgain();
         break;
       case 'crashed': {
+        clearTimeout(this.stableTimer);
+        // A second crash within the stable window while restarting: the server cannot stay up.
+        this.unstable = s.attempt >= 2 && s.restartAt !== undefined;
         const state: ServerState = {
           status: 'crashed',
           since: Date.now(),
@@ -363,6 +395,13 @@ export class ServerRuntime extends EventEmitter<ServerRuntimeEvents> {
         };
         if (s.exit) state.exit = s.exit;
         if (s.restartAt !== undefined) state.restartAt = s.restartAt;
+        if (this.unstable) state.unstable = true;
+        this.frames.note(
+          undefined,
+          s.restartAt === undefined
+            ? `Not restarting: restarts are off (crash ${s.attempt})`
+            : `Restarting in ${formatDelay(s.restartAt - Date.now())} (crash ${s.attempt} in a row)`,
+        );
         this.setState(state);
         if (s.exit) this.emit('process-crashed', s.exit);
         break;
@@ -370,6 +409,27 @@ export class ServerRuntime extends EventEmitter<ServerRuntimeEvents> {
       default:
         break;
     }
+  }
+
+  /**
+   * The main process is up (or standing by). After crashes in a row the server stays
+   * "crashing" until it has stayed up for the stable window: no green flash on each retry.
+   */
+  private upAgain(): void {
+    if (!this.unstable) {
+      if (this.stateValue.status !== 'running') this.setState({ status: 'running', since: Date.now() });
+      return;
+    }
+    if (this.stateValue.status !== 'running')
+      this.setState({ status: 'running', since: Date.now(), unstable: true });
+    clearTimeout(this.stableTimer);
+    this.stableTimer = setTimeout(() => {
+      if (this.stateValue.status !== 'running' || !this.unstable) return;
+      this.unstable = false;
+      this.frames.note(undefined, 'Stable again: no crash within the stable window');
+      this.setState({ status: 'running', since: this.stateValue.since });
+    }, this.restart.stableAfterMs);
+    this.stableTimer.unref();
   }
 
   private sessionEnded(session: SessionBase, end: SessionEnd): void {
@@ -394,4 +454,29 @@ export class ServerRuntime extends EventEmitter<ServerRuntimeEvents> {
     this.stateValue = state;
     this.emit('state', state);
   }
+}
+
+/** "1 s", "500 ms": a backoff delay as people read it. */
+function formatDelay(ms: number): string {
+  const n = Math.max(0, ms);
+  return n < 1000 ? `${Math.round(n)} ms` : `${Math.round(n / 100) / 10} s`;
+}
+
+/** A process's exit as a Logs line: code or signal, and its last stderr line on a crash. */
+export function exitLine(exit: ProcessExit): string {
+  if (exit.requested) {
+    const how = exit.signal !== null ? `by ${exit.signal}` : `with code ${exit.code ?? 'unknown'}`;
+    return `Stopped pid ${exit.pid} (as asked, ${how})`;
+  }
+  return `pid ${exit.pid}: ${describeExit(exit)}`;
+}
+
+/** What the start-up probe learned, as a Logs line. */
+export function probeLine(support: ProtocolSupport): string {
+  if (support.versions.length === 0)
+    return 'Start-up probe: the server answered neither server/discover nor initialize';
+  const speaks = support.versions.join(', ');
+  return support.stateless
+    ? `Start-up probe: speaks ${speaks}, stateless requests included (server/discover answered)`
+    : `Start-up probe: speaks ${speaks} (initialize; no server/discover)`;
 }

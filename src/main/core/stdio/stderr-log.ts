@@ -34,14 +34,20 @@ export class StderrLog {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
   }
 
+  /** Appends a lifecycle line of Patchbay's own (spawn, exit, restart…), kept apart from the server's stderr. */
+  note(text: string, pid = 0): StderrEntry {
+    return this.append(pid, text, Date.now(), true);
+  }
+
   /** Appends a line (already split) and tells subscribers. */
-  append(pid: number, raw: string, ts = Date.now()): StderrEntry {
+  append(pid: number, raw: string, ts = Date.now(), own = false): StderrEntry {
     const line = this.redact ? this.redact(raw) : raw;
     const text =
       line.length > this.limits.maxLineChars
         ? `${line.slice(0, this.limits.maxLineChars)}… [${line.length - this.limits.maxLineChars} more chars]`
         : line;
     const entry: StderrEntry = { seq: this.nextSeq++, ts, pid, text };
+    if (own) entry.by = 'patchbay';
     this.entries.push(entry);
     this.bytes += text.length;
     while (this.size > this.limits.maxEntries || (this.bytes > this.limits.maxBytes && this.size > 1)) {
@@ -70,12 +76,12 @@ export class StderrLog {
     return afterSeq <= 0 ? live : live.filter((e) => e.seq > afterSeq);
   }
 
-  /** The last `n` lines' text, for crash reasons. */
+  /** The last `n` lines' text the server wrote (Patchbay's own lines left out), for crash reasons. */
   tail(n: number, pid?: number): string[] {
     const out: string[] = [];
     for (let i = this.entries.length - 1; i >= this.head && out.length < n; i--) {
       const e = this.entries[i]!;
-      if (pid === undefined || e.pid === pid) out.push(e.text);
+      if ((pid === undefined || e.pid === pid) && e.by === undefined) out.push(e.text);
     }
     return out.reverse();
   }

@@ -130,11 +130,15 @@ export function LogsView({ serverId, running }: { serverId: string; running: boo
 
 const LogRow = memo(function LogRow({ line, query }: { line: LogLine; query: string }) {
   return (
-    <div className={`log-line${line.level ? ` level-${line.level}` : ''}`} data-seq={line.seq}>
+    <div
+      // Patchbay's own lines (spawn, exit, restart…) are set apart from what the server wrote.
+      className={`log-line${line.by ? ' by-patchbay' : line.level ? ` level-${line.level}` : ''}`}
+      data-seq={line.seq}
+    >
       <time className="log-time" dateTime={new Date(line.ts).toISOString()}>
         {clockTime(line.ts)}
       </time>
-      <span className="log-text">
+      <span className="log-text" title={line.by ? 'Written by Patchbay, not by the server' : undefined}>
         {highlightParts(line.text, query).map((p, i) => (p.match ? <mark key={i}>{p.text}</mark> : p.text))}
       </span>
     </div>

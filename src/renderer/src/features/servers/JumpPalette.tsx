@@ -4,7 +4,7 @@ import { Dialog } from '../../ui/Dialog';
 import { closeDialog, dialogsStore, openJump } from './dialogs-store';
 import { filterByName, moveIndex } from './jump-filter';
 import { serversStore, selectServer } from './servers-store';
-import { runStatus } from './status-text';
+import { shownStatus } from './status-text';
 import './servers.css';
 
 const isMac = /Mac|iPhone|iPad/.test(navigator.platform);
@@ -103,7 +103,7 @@ function JumpList() {
             onMouseDown={(e) => e.preventDefault()}
             onClick={() => go(s.id)}
           >
-            <span className={`dot dot-${runStatus(statuses[s.id])}`} aria-hidden />
+            <span className={`dot dot-${shownStatus(statuses[s.id])}`} aria-hidden />
             {s.name}
           </li>
         ))}

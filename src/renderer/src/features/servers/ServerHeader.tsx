@@ -8,7 +8,7 @@ import { toast } from '../../ui/toast';
 import { copyText } from './copy-text';
 import { MODE_NOTES } from './mode-notes';
 import { restartServer, serversStore, startServer, stopServer } from './servers-store';
-import { primaryAction, restartCountdown, runStatus, sessionsText } from './status-text';
+import { primaryAction, restartCountdown, sessionsText, shownStatus } from './status-text';
 import { useNow } from './use-now';
 import './servers.css';
 
@@ -21,7 +21,7 @@ export function ServerHeader({ server, openTab }: { server: ServerConfigView; op
   const status = useStore(serversStore, (s) => s.statuses[id]);
   const pending = useStore(serversStore, (s) => s.pending[id]);
   const actionError = useStore(serversStore, (s) => s.actionErrors[id]);
-  const state = runStatus(status);
+  const state = shownStatus(status);
   const url = status?.url ?? `http://${server.host}:${server.port}/mcp`;
   // The key never sits in the page: it is shown masked and fetched only to copy.
   const shown = server.hasToken ? maskKey(withKey(url, '')) : url;

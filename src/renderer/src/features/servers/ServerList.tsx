@@ -4,7 +4,7 @@ import type { KeyboardEvent } from 'react';
 import { useStore } from 'zustand';
 import { Sparkline } from './Sparkline';
 import { moveSelection, selectServer, serversStore } from './servers-store';
-import { agoText, crashSummary, lastActivityAt, runStatus, sessionsText } from './status-text';
+import { agoText, crashSummary, lastActivityAt, sessionsText, shownStatus } from './status-text';
 import { useNow } from './use-now';
 import './servers.css';
 
@@ -47,7 +47,7 @@ export function ServerList() {
 
 function ServerRow({ server, selected }: { server: ServerConfigView; selected: boolean }) {
   const status: ServerStatus | undefined = useStore(serversStore, (s) => s.statuses[server.id]);
-  const state = runStatus(status);
+  const state = shownStatus(status);
   const last = lastActivityAt(status);
   const now = useNow(last !== undefined || status?.state.restartAt !== undefined);
   const crash = crashSummary(status, now);
@@ -66,8 +66,8 @@ function ServerRow({ server, selected }: { server: ServerConfigView; selected: b
       <span className="server-item-line">
         <span className={`dot dot-${state}`} aria-hidden />
         <span className="server-item-name">{server.name}</span>
-        {state === 'crashed' ? (
-          <span className="crashed-tag">crashed</span>
+        {state === 'crashed' || state === 'crashing' ? (
+          <span className="crashed-tag">{state}</span>
         ) : (
           <span className="sr-only">{state}</span>
         )}
@@ -79,7 +79,7 @@ function ServerRow({ server, selected }: { server: ServerConfigView; selected: b
         )}
         {status?.activity && <Sparkline values={status.activity} />}
       </span>
-      {last !== undefined && state !== 'crashed' && (
+      {last !== undefined && state !== 'crashed' && state !== 'crashing' && (
         <span className="server-item-meta">active {agoText(last, now)}</span>
       )}
       {crash !== undefined && <span className="server-item-meta crash-meta">{crash}</span>}

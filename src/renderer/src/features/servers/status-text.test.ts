@@ -1,6 +1,13 @@
 import type { ServerStatus } from '@shared/status';
 import { describe, expect, it } from 'vitest';
-import { agoText, crashSummary, lastActivityAt, primaryAction, restartCountdown } from './status-text';
+import {
+  agoText,
+  crashSummary,
+  lastActivityAt,
+  primaryAction,
+  restartCountdown,
+  shownStatus,
+} from './status-text';
 
 const status = (s: Partial<ServerStatus> & { state: ServerStatus['state'] }): ServerStatus => ({
   id: 'a',
@@ -70,5 +77,16 @@ describe('status texts', () => {
         status({ state: { status: 'running', since: 0 }, sessions: [session(5), session(9), session(2)] }),
       ),
     ).toBe(9);
+  });
+});
+
+describe('shownStatus', () => {
+  it('reads crashing through the restarts of a server that cannot stay up, never running', () => {
+    for (const st of ['crashed', 'starting', 'running'] as const)
+      expect(shownStatus(status({ state: { status: st, since: 0, unstable: true } }))).toBe('crashing');
+    expect(shownStatus(status({ state: { status: 'running', since: 0 } }))).toBe('running');
+    expect(shownStatus(status({ state: { status: 'crashed', since: 0, attempt: 1 } }))).toBe('crashed');
+    expect(shownStatus(status({ state: { status: 'stopping', since: 0, unstable: true } }))).toBe('stopping');
+    expect(shownStatus(undefined)).toBe('stopped');
   });
 });

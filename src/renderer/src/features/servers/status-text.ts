@@ -8,6 +8,16 @@ export function runStatus(status: ServerStatus | undefined): RunStatus {
   return status?.state.status ?? 'stopped';
 }
 
+/**
+ * The state the sidebar, header and palette show: "crashing" while the engine says the server
+ * cannot stay up (crashed again within the stable window), whatever its retry is doing now,
+ * so the dot never flashes green between crashes.
+ */
+export function shownStatus(status: ServerStatus | undefined): RunStatus | 'crashing' {
+  const s = runStatus(status);
+  return status?.state.unstable && s !== 'stopped' && s !== 'stopping' ? 'crashing' : s;
+}
+
 /** The one Start/Stop button: what it will do, or what it is doing. */
 export function primaryAction(
   status: ServerStatus | undefined,
