@@ -16,8 +16,9 @@ describe('patchbay run', () => {
   it('fronts a stdio server, logs requests with --verbose and stops cleanly on Ctrl-C', async () => {
     const cli = await startCli(['run', '--port', '0', '--verbose', '--', process.execPath, FIXTURE], READY);
     const [, url, sseUrl] = cli.match;
-    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
-    expect(sseUrl).toBe(url!.replace(/\/mcp$/, '/sse'));
+    // With a key (the default), both carry it as ?key=…: they work as printed.
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp(\?key=[\w-]+)?$/);
+    expect(sseUrl).toBe(url!.replace(/\/mcp\b/, '/sse'));
 
     const client = new Client({ name: 'cli-test', version: '1' });
     await client.connect(new StreamableHTTPClientTransport(new URL(url!)));
@@ -53,9 +54,9 @@ describe('patchbay run', () => {
     }
   });
 
-  it('refuses to bind beyond loopback without a token', async () => {
+  it('refuses to bind beyond loopback without a key', async () => {
     const cli = await startCli(
-      ['run', '--host', '0.0.0.0', '--port', '0', '--', process.execPath, FIXTURE],
+      ['run', '--host', '0.0.0.0', '--port', '0', '--no-key', '--', process.execPath, FIXTURE],
       /set a token/,
     );
     expect(await cli.exited()).toBe(1);

@@ -351,7 +351,7 @@ describe('loopback is decided by address (issue 16)', () => {
 
   it('`run --host 127.attacker.example` without a token is refused', async () => {
     const cli = await startCli(
-      ['run', '--host', '127.attacker.example', '--port', '0', '--', process.execPath, FIXTURE],
+      ['run', '--host', '127.attacker.example', '--port', '0', '--no-key', '--', process.execPath, FIXTURE],
       /set a token/,
     );
     running.push(cli);
@@ -359,19 +359,23 @@ describe('loopback is decided by address (issue 16)', () => {
     expect(cli.output()).not.toContain('Streamable HTTP');
   });
 
-  it('`run --host localhost` resolves to loopback: no token needed, foreign Host refused', async () => {
+  it('`run --host localhost` resolves to loopback: serves, foreign Host refused', async () => {
     const cli = await startCli(
       ['run', '--host', 'localhost', '--port', '0', '--', process.execPath, FIXTURE],
-      /Streamable HTTP\s+http:\/\/localhost:(\d+)\/mcp/,
+      /Streamable HTTP\s+(http:\/\/localhost:(\d+)\/mcp\S*)/,
     );
     running.push(cli);
-    const port = Number(cli.match[1]);
-    const init = await postRpc(port, initializeMessage('2025-06-18'), { accept: 'application/json' });
+    const port = Number(cli.match[2]);
+    // The printed URL as a client would use it (with its ?key=… when the key is on).
+    const path = new URL(cli.match[1]!).pathname + new URL(cli.match[1]!).search;
+    const init = await postRpc(port, initializeMessage('2025-06-18'), { accept: 'application/json' }, path);
     expect(init.status).toBe(200);
-    const rebound = await postRpc(port, initializeMessage('2025-06-18'), {
-      accept: 'application/json',
-      host: `evil.example:${port}`,
-    });
+    const rebound = await postRpc(
+      port,
+      initializeMessage('2025-06-18'),
+      { accept: 'application/json', host: `evil.example:${port}` },
+      path,
+    );
     expect(rebound.status).toBe(403);
   });
 });
