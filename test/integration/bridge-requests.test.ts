@@ -2,7 +2,7 @@
 // (the fixture) run on legacy sessions Patchbay keeps, one request kind at a time.
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixtureConfig } from '../support/engine-client';
-import { BOTH, cleanupAll, json, postRpc, serve, sseMessages, stream } from '../support/http-wire';
+import { cleanupAll, json, postRpc, serve, sseMessages, stream } from '../support/http-wire';
 
 afterEach(cleanupAll);
 
@@ -89,6 +89,8 @@ describe.each(['isolated', 'shared'] as const)('the bridge in front of a 2025-on
 
       const call = await modern(port, 'c1', 'tools/call', { name: 'echo', arguments: { text: 'bridged' } });
       expect(call.status).toBe(200);
+      // Nothing came before the response: one JSON body, as for a session's POST.
+      expect(call.headers['content-type']).toMatch(/^application\/json/);
       const result = answerOf(call, 'c1');
       expect(result).toMatchObject({ jsonrpc: '2.0', id: 'c1', result: { resultType: 'complete' } });
       expect(JSON.stringify(result['result'])).toContain('bridged');
@@ -178,7 +180,9 @@ describe.each(['isolated', 'shared'] as const)('the bridge in front of a 2025-on
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          accept: BOTH,
+          // SSE only, so the stream opens at once (with both, a silent call's answer form is
+          // decided by its first frame or keep-alive).
+          accept: 'text/event-stream',
           'mcp-protocol-version': '2026-07-28',
           'mcp-method': 'tools/call',
           'mcp-name': 'hang',

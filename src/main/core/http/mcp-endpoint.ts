@@ -365,21 +365,28 @@ export class McpEndpoint {
       return;
     }
     const sse = accept.sse && (listen || !accept.json || mayStream(msg));
+    // Bridged, and the client takes both: the first frame decides, as for a session's POST
+    // (a big result as JSON, not one SSE event over some clients' event cap).
+    const observe = this.tap.jsonOut ? { observe: (b: string) => this.tap.jsonOut?.(undefined, b) } : {};
+    const auto = sse && !listen && accept.json && (await this.bridged());
     // Headers wait until the call is accepted: a refusal (400, 503) must still be JSON.
     const writer = sse ? this.sseWriter(res, cors, undefined, 'manual') : undefined;
     const responder = writer
-      ? new PostResponder(res, 1, { mode: 'sse', writer })
+      ? auto
+        ? new PostResponder(res, 1, { mode: 'auto', writer, headers: cors, ...observe })
+        : new PostResponder(res, 1, { mode: 'sse', writer })
       : new PostResponder(res, 1, {
           mode: 'json',
           batch: false,
           headers: cors,
           spill: () => {}, // no session stream to spill to: progress needs SSE
-          ...(this.tap.jsonOut ? { observe: (b: string) => this.tap.jsonOut?.(undefined, b) } : {}),
+          ...observe,
         });
     this.tap.clientMessage?.(undefined, m);
     try {
       const call = await this.runtime.statelessCall(msg, responder.asCallSink());
-      if (writer) this.ticker.addLazy(writer);
+      if (writer && auto) this.ticker.add(writer);
+      else if (writer) this.ticker.addLazy(writer);
       res.once('close', () => {
         if (!responder.finished) call.cancel();
       });
@@ -401,6 +408,14 @@ export class McpEndpoint {
     }
   }
 
+  /** True when 2026-07-28 requests here go through the bridge (a legacy server). */
+  private async bridged(): Promise<boolean> {
+    return this.runtime.protocolSupport().then(
+      (support) => !support.stateless && support.versions.length > 0,
+      () => false,
+    );
+  }
+
   /**
    * An `initialize` sent as a 2026-07-28 request (envelope and header) to a bridged server: it
    * goes the stateless way, where the bridge answers 404 / -32601 (removed in 2026-07-28).
@@ -410,10 +425,7 @@ export class McpEndpoint {
     const meta = (messages[0]!.msg as JsonRpcRequest).params?.['_meta'] as
       Record<string, unknown> | undefined;
     if (meta?.[VERSION_META] !== STATELESS_VERSION) return false;
-    return this.runtime.protocolSupport().then(
-      (support) => !support.stateless && support.versions.length > 0,
-      () => false,
-    );
+    return this.bridged();
   }
 
   /**

@@ -130,7 +130,7 @@ export class PostResponder implements Responder {
   asCallSink(): CallSink {
     return {
       deliver: (msg: JsonRpcMessage, raw: string) =>
-        this.deliver(raw === '' ? JSON.stringify(msg) : raw, !('method' in msg) && this.out.mode === 'json'),
+        this.deliver(raw === '' ? JSON.stringify(msg) : raw, !('method' in msg) && this.out.mode !== 'sse'),
       end: () => this.finish(),
     };
   }
