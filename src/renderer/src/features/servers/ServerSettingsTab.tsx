@@ -1,10 +1,13 @@
+import type { ClientStatus } from '@shared/connect';
 import { useState } from 'react';
 import { useStore } from 'zustand';
+import { api } from '../../api/api';
 import { Dialog } from '../../ui/Dialog';
 import { toast } from '../../ui/toast';
 import { type FocusRequest, ServerForm } from './ServerForm';
 import { formFromView } from './server-form-model';
 import { deleteServer, duplicateServer, serversStore, updateServer } from './servers-store';
+import { clientsToUpdate, urlChangeText } from './url-change';
 
 /** The engine's answer to a save that would restart the server under connected clients. */
 const RESTART_NEEDED = 'restart_needed';
@@ -22,7 +25,36 @@ export function ServerSettingsTab({
   const [busy, setBusy] = useState(false);
   /** A save that would restart the server under connected clients, waiting for the user's yes. */
   const [pendingRestart, setPendingRestart] = useState<{ question: string; save: () => Promise<void> }>();
+  /** After a save that changed the URL: the client configs still on the old one. */
+  const [urlChange, setUrlChange] = useState<{ stale: ClientStatus[] }>();
   if (!server) return null;
+
+  /** A new port is a new URL: find the client configs that still have the old one (the Connect tab's check). */
+  const checkClients = async (oldPort: number, newPort: number | undefined) => {
+    if (newPort === undefined || newPort === oldPort) return;
+    const r = await api.call('connect.status', { id: serverId });
+    if (!r.ok)
+      return toast(`The URL changed; could not check the client configs: ${r.error.message}`, 'error');
+    setUrlChange({ stale: clientsToUpdate(r.value) });
+  };
+
+  const updateClients = async (stale: ClientStatus[]) => {
+    setBusy(true);
+    const failed: string[] = [];
+    for (const c of stale) {
+      const r = await api.call('connect.add', { id: serverId, client: c.client });
+      if (!r.ok) failed.push(`${c.label}: ${r.error.message}`);
+    }
+    setBusy(false);
+    setUrlChange(undefined);
+    const done = stale.length - failed.length;
+    toast(
+      failed.length === 0
+        ? `Updated ${done} client config${done === 1 ? '' : 's'} to the new URL`
+        : `Updated ${done}; could not update ${failed.join('; ')}`,
+      failed.length === 0 ? 'info' : 'error',
+    );
+  };
 
   const duplicate = async () => {
     setBusy(true);
@@ -44,6 +76,14 @@ export function ServerSettingsTab({
 
   return (
     <div className="settings-tab">
+      {urlChange && (
+        <UrlChangeNotice
+          stale={urlChange.stale}
+          busy={busy}
+          onUpdate={() => void updateClients(urlChange.stale)}
+          onDismiss={() => setUrlChange(undefined)}
+        />
+      )}
       <ServerForm
         // A save (here or elsewhere) brings new stored settings: start again from them.
         key={server.updatedAt}
@@ -60,6 +100,7 @@ export function ServerSettingsTab({
               save: async () => {
                 const again = await updateServer(serverId, input, removeToken, true);
                 setPendingRestart(undefined);
+                if (again.ok) void checkClients(server.port, input.port);
                 toast(
                   again.ok ? 'Saved and restarted' : `Could not save: ${again.error.message}`,
                   again.ok ? 'info' : 'error',
@@ -70,6 +111,7 @@ export function ServerSettingsTab({
           }
           if (!r.ok) return r.error;
           toast('Saved');
+          void checkClients(server.port, input.port);
           return undefined;
         }}
       >
@@ -108,6 +150,37 @@ export function ServerSettingsTab({
           <button onClick={() => setConfirming(false)}>Cancel</button>
         </div>
       </Dialog>
+    </div>
+  );
+}
+
+/** After a port change: offers to rewrite the client configs that still have the old URL. */
+function UrlChangeNotice({
+  stale,
+  busy,
+  onUpdate,
+  onDismiss,
+}: {
+  stale: ClientStatus[];
+  busy: boolean;
+  onUpdate: () => void;
+  onDismiss: () => void;
+}) {
+  const text = urlChangeText(stale.length);
+  return (
+    <div className="notice" role="status" data-testid="url-change">
+      <p>
+        {text.message}
+        {stale.length > 0 && ` (${stale.map((c) => c.label).join(', ')})`}
+      </p>
+      <div className="notice-actions">
+        {text.button && (
+          <button className="primary" disabled={busy} onClick={onUpdate}>
+            {text.button}
+          </button>
+        )}
+        <button onClick={onDismiss}>{text.button ? 'Not now' : 'OK'}</button>
+      </div>
     </div>
   );
 }
