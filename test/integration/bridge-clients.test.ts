@@ -6,6 +6,7 @@ import {
   Client as Client2,
   StreamableHTTPClientTransport as StreamableHTTPClientTransport2,
 } from '@modelcontextprotocol/client';
+import { createMCPClient as createMCPClient2 } from 'ai-sdk-mcp-2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupAll, onCleanup, serve } from '../support/http-wire';
 import { repoRoot } from '../support/paths';
@@ -72,6 +73,27 @@ describe.each(['isolated', 'shared'] as const)('a modern-only client on server-e
       expect(
         runtime.listSessions().filter((s) => s.client.clientInfo?.name === 'patchbay-bridge'),
       ).toHaveLength(1);
+    },
+  );
+
+  it(
+    "@ai-sdk/mcp 2.x takes the modern path: no legacy session of its own, only the bridge's",
+    { timeout: 40_000 },
+    async () => {
+      const { url, runtime } = await serve(
+        { command: process.execPath, args: [EVERYTHING, 'stdio'], mode },
+        { keepAliveMs: 60_000 },
+      );
+      const client = await createMCPClient2({ name: 'ai-sdk-2', transport: { type: 'http', url } });
+      onCleanup(() => client.close());
+      const tools = await client.listTools();
+      expect(tools.tools.map((t) => t.name)).toContain('echo');
+      const result = await client.callTool({ name: 'echo', arguments: { message: 'modern ai-sdk' } });
+      expect(JSON.stringify(result.content)).toContain('modern ai-sdk');
+      // It never initialized a session: every session is one the bridge keeps.
+      const names = runtime.listSessions().map((s) => s.client.clientInfo?.name);
+      expect(names.length).toBeGreaterThan(0);
+      expect(names.every((n) => n === 'patchbay-bridge')).toBe(true);
     },
   );
 });
