@@ -181,7 +181,14 @@ describe('the inspector in the browser (patchbay serve)', () => {
     await toResponse.click();
     // The body as it was on the wire, untouched.
     await expect.poll(raw).toMatch(/^Raw\{"jsonrpc":"2\.0","id":\d+,"result":.*hello inspector"\}\]\}\}$/);
-    expect(await details().getByRole('region', { name: 'JSON' }).textContent()).toContain('result');
+    // The JSON tree starts open down to the text of the result.
+    const json = details().getByRole('region', { name: 'JSON' });
+    expect(await json.textContent()).toContain('result');
+    await expect.poll(() => json.getByText('"hello inspector"').isVisible()).toBe(true);
+    const opened = await json
+      .locator('details')
+      .evaluateAll((els: { open: boolean }[]) => els.slice(0, 3).map((e) => e.open));
+    expect(opened).toEqual([true, true, true]);
     await details().getByRole('button', { name: 'Go to request' }).click();
     await expect.poll(raw).toContain('"method":"tools/call"');
 

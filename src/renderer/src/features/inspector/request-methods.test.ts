@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compileFilter, parseFilter } from './frame-filter';
 import { formatId, fullId } from './frame-format';
 import { FrameIndex } from './frame-index';
+import { startsOpen } from './JsonTree';
 import { requestMethodOf } from './request-methods';
 import { frame, toolCall } from './test-frames';
 
@@ -72,5 +73,18 @@ describe('formatId', () => {
     expect(formatId('abc')).toBe('#"abc"');
     expect(formatId(7)).toBe('#7');
     expect(fullId('patchbay-probe-000123')).toBe('id "patchbay-probe-000123"');
+  });
+});
+
+describe('startsOpen (the JSON tree)', () => {
+  it('opens the first two levels, then small nodes down to result.content[0], within a budget', () => {
+    const budget = { left: 400 };
+    expect(startsOpen(0, 3, budget)).toBe(true); // the message
+    expect(startsOpen(1, 1, budget)).toBe(true); // result
+    expect(startsOpen(2, 1, budget)).toBe(true); // content
+    expect(startsOpen(3, 2, budget)).toBe(true); // content[0]
+    expect(startsOpen(3, 500, budget)).toBe(false); // a big array deep down stays closed
+    expect(startsOpen(1, 300, { left: 100 })).toBe(false); // past the budget
+    expect(startsOpen(6, 1, { left: 400 })).toBe(false);
   });
 });
