@@ -1,4 +1,6 @@
 import { createRequire } from 'node:module';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServerManager } from '../../src/main/core/manager/server-manager';
@@ -14,6 +16,7 @@ const EVERYTHING = createRequire(import.meta.url).resolve(
 describe('The Tools tab against server-everything (patchbay serve, Chromium)', () => {
   let cli: RunningCli;
   let uiUrl: string;
+  let mcpUrl: string;
   let dataDir: string;
   let env: NodeJS.ProcessEnv;
   let browser: Browser;
@@ -53,10 +56,16 @@ describe('The Tools tab against server-everything (patchbay serve, Chromium)', (
 
   /** `patchbay serve` on the data dir (it restores the running server). */
   async function serve() {
-    cli = await startCli(['serve', '--data-dir', dataDir, '--port', '0'], /everything: (http:\/\/\S+)/, {
-      env,
-    });
-    uiUrl = /Patchbay UI: (\S+)/.exec(cli.output())![1]!;
+    const started = await startCli(
+      ['serve', '--data-dir', dataDir, '--port', '0'],
+      /everything: (http:\/\/\S+)/,
+      {
+        env,
+      },
+    );
+    cli = started;
+    uiUrl = /Patchbay UI: (\S+)/.exec(started.output())![1]!;
+    mcpUrl = started.match[1]!;
   }
 
   const pickTool = (name: string) => page.getByRole('button', { name: new RegExp(`^${name}\\b`) }).click();
@@ -164,7 +173,39 @@ describe('The Tools tab against server-everything (patchbay serve, Chromium)', (
     expect(problems).toEqual([]);
   });
 
+  it('Open in Tools: a client’s captured tools/call is edited and sent again from the window', async () => {
+    const client = new Client({ name: 'e2e-client', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl)));
+    try {
+      await client.callTool({ name: 'echo', arguments: { message: 'from a real client' } });
+    } finally {
+      await client.close();
+    }
+    await page.getByRole('tab', { name: 'Inspector' }).click();
+    await page.getByLabel('Filter frames').fill('method:tools/call');
+    const row = page
+      .locator('[data-seq]')
+      .filter({ has: page.locator('.tag-kind', { hasText: 'req' }) })
+      .filter({ hasText: 'tools/call' })
+      .first();
+    await row.waitFor({ timeout: 15_000 });
+    await row.click();
+    await page
+      .getByRole('region', { name: 'Frame details' })
+      .getByRole('button', { name: 'Open in Tools' })
+      .click();
+    await expect
+      .poll(() => page.getByRole('tab', { name: 'Tools' }).getAttribute('aria-selected'))
+      .toBe('true');
+    const message = page.getByRole('textbox', { name: 'message', exact: true });
+    await expect.poll(() => message.inputValue()).toBe('from a real client');
+    await message.fill('edited and sent again');
+    await page.getByRole('button', { name: 'Call echo' }).click();
+    await expect.poll(() => result().textContent()).toContain('Echo: edited and sent again');
+  });
+
   it('a stopped server says to start it', async () => {
+    await page.getByRole('tab', { name: 'Tools' }).click();
     await page.getByRole('button', { name: 'Stop', exact: true }).click();
     await page.getByText('Start the server to use its tools.').waitFor({ timeout: 20_000 });
   });

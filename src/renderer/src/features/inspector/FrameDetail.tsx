@@ -2,6 +2,7 @@ import type { Frame } from '@shared/frames';
 import { useId, useMemo, useRef } from 'react';
 import { useStore } from 'zustand';
 import { toast } from '../../ui/toast';
+import { openInTools, toolCallOf } from '../tools/open-in-tools';
 import { copyText } from '../servers/copy-text';
 import { serversStore } from '../servers/servers-store';
 import { type Exchange, exchangeOf } from './frame-exchange';
@@ -115,6 +116,9 @@ export function FrameDetail({ serverId }: { serverId: string }) {
           Copy as JSON
         </button>
         {canCurl(frame) && <button onClick={curl}>Copy as curl</button>}
+        {isRequest && toolCallOf(msg) && (
+          <button onClick={() => openInTools(serverId, toolCallOf(msg)!)}>Open in Tools</button>
+        )}
         <button className="icon-button" aria-label="Close details" title="Esc" onClick={closeDetail}>
           ✕
         </button>

@@ -1,9 +1,10 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import { ConnectView } from '../connect/ConnectView';
 import { InspectorView } from '../inspector/InspectorView';
 import { LogsView } from '../logs/LogsView';
 import { SessionsView } from '../sessions/SessionsView';
+import { openInToolsStore } from '../tools/open-in-tools';
 import { ToolsView } from '../tools/ToolsView';
 import { Tabs } from '../../ui/Tabs';
 import type { FocusRequest } from './ServerForm';
@@ -27,6 +28,11 @@ export function ServerDetail({ id }: { id: string }) {
   const status = useStore(serversStore, (s) => s.statuses[id]);
   const [tab, setTab] = useState<DetailTab>('inspector');
   const [focus, setFocus] = useState<FocusRequest>();
+  // "Open in Tools" from the inspector switches to the Tools tab (which takes the call).
+  const toolCall = useStore(openInToolsStore, (s) => s.request);
+  useEffect(() => {
+    if (toolCall?.serverId === id) setTab('tools');
+  }, [toolCall, id]);
   if (!server) return null;
   const running = status?.url !== undefined;
   // A next step from the header ("Pick another port"): the tab, with the cursor in the field.

@@ -7,7 +7,9 @@ import type {
   ToolProgress,
   ToolServerRequest,
 } from '@shared/tools';
+import { useStore } from 'zustand';
 import { api } from '../../api/api';
+import { openInToolsStore, takeToolCall } from './open-in-tools';
 import { CatalogLists } from './CatalogLists';
 import { SavedCalls } from './SavedCalls';
 import { ServerQuestion } from './ServerQuestion';
@@ -37,6 +39,15 @@ export function ToolsView({ serverId, running }: { serverId: string; running: bo
   const [questions, setQuestions] = useState<ToolServerRequest[]>([]);
   const [saved, setSaved] = useState<SavedCall[]>([]);
   const [preset, setPreset] = useState<Preset>();
+  // A captured tools/call sent here from the inspector ("Open in Tools"): into the form, to edit and send.
+  const opened = useStore(openInToolsStore, (s) => s.request);
+  useEffect(() => {
+    const request = takeToolCall(serverId);
+    if (!request) return;
+    setSelected(request.name);
+    setPreset({ key: `opened-${request.n}`, args: request.args });
+    setCall(undefined);
+  }, [opened, serverId]);
   // Outcomes of calls whose id has not come back yet (the event may beat the command's answer).
   const early = useRef(new Map<string, ToolOutcome>());
 
