@@ -112,11 +112,11 @@ describe('the main flow in the browser (patchbay serve)', () => {
       // Nothing streamed before the answer, so it left as one JSON body (issue 14).
       .toEqual(['⇢ http', '→ stdio', '← stdio', '⇠ http']);
     expect(Date.now() - calledAt).toBeLessThan(2000);
-    // Only requests carry the method; the filter narrows to them.
+    // The filter narrows to the call: its requests, and its answers paired to them by id.
     await page.getByLabel('Filter frames').fill('method:tools/call');
     await expect
       .poll(async () => (await rows()).map((c) => `${c[2]} ${c[5]}`))
-      .toEqual(['⇢ tools/call', '→ tools/call']);
+      .toEqual(['⇢ tools/call', '→ tools/call', '← tools/call', '⇠ tools/call']);
     await page.getByLabel('Filter frames').fill(marker);
     await expect.poll(async () => (await rows()).length).toBe(4);
 
