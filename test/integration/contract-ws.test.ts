@@ -11,6 +11,7 @@ import { type Snapshot, WS_PATH, commands, events } from '../../src/shared/contr
 import type { Frame } from '../../src/shared/frames';
 import type { ServerConfigView } from '../../src/shared/server-config';
 import type { ServerStatus, StderrEntry } from '../../src/shared/status';
+import type { SavedCall, ToolCatalog, ToolServerRequest } from '../../src/shared/tools';
 import { FIXTURE } from '../support/engine-client';
 import { repoRoot, requireBuild } from '../support/paths';
 import { WsApiClient } from '../support/ws-api-client';
@@ -114,6 +115,49 @@ describe('the contract over the WebSocket binding', () => {
 
     const found = await api.ok<Frame[]>('frames.query', { id: s.id, query: { method: 'tools/call' } });
     expect(found.length).toBeGreaterThan(0);
+
+    // The Tools tab: catalog, a call with progress and Cancel, a server's question answered, saved calls.
+    const catalog = await api.ok<ToolCatalog>('tools.catalog', { id: s.id });
+    expect(catalog.tools.map((t) => t.name)).toContain('echo');
+    const slow = await api.ok<{ callId: string }>('tools.call', {
+      id: s.id,
+      name: 'slow',
+      args: { ms: 60_000, steps: 600 },
+    });
+    const isCall = (name: string, callId: string) => (e: { name: string; payload: unknown }) =>
+      e.name === name && (e.payload as { callId?: string }).callId === callId;
+    await api.waitEvent(isCall('tools.progress', slow.callId));
+    expect(await api.ok('tools.cancel', { id: s.id, callId: slow.callId })).toBe(true);
+    expect(await api.waitEvent(isCall('tools.result', slow.callId))).toMatchObject({
+      ok: false,
+      cancelled: true,
+    });
+    const saved = await api.ok<SavedCall>('tools.save', {
+      id: s.id,
+      name: 'ask',
+      tool: 'elicit',
+      args: { message: 'name?' },
+    });
+    const asked = await api.ok<{ callId: string }>('tools.call', {
+      id: s.id,
+      name: 'elicit',
+      args: { message: 'name?' },
+      savedId: saved.id,
+    });
+    const question = (await api.waitEvent(isCall('tools.request', asked.callId))) as ToolServerRequest;
+    expect(
+      await api.ok('tools.answer', {
+        id: s.id,
+        requestId: question.requestId,
+        answer: { result: { action: 'decline' } },
+      }),
+    ).toBe(true);
+    expect(await api.waitEvent(isCall('tools.result', asked.callId))).toMatchObject({
+      ok: true,
+      savedId: saved.id,
+    });
+    expect((await api.ok<SavedCall[]>('tools.saved', { id: s.id }))[0]?.lastOutcome?.ok).toBe(true);
+    expect(await api.ok('tools.deleteSaved', { id: s.id, savedId: saved.id })).toBeNull();
 
     // Ending a session from the UI: the client's next request is refused with 404.
     const held = new Client({ name: 'held-open', version: '7' });
