@@ -38,6 +38,20 @@ describe('StderrLog', () => {
   });
 });
 
+describe("StderrLog's own lines", () => {
+  it("marks Patchbay's lines, numbers them with the rest, and leaves them out of a crash's tail", () => {
+    const log = new StderrLog();
+    log.append(42, 'server says hi');
+    const own = log.note('pid 42: MCP server exited with code 1', 42);
+    expect(own).toMatchObject({ seq: 2, pid: 42, by: 'patchbay' });
+    expect(log.since().map((e) => [e.text, e.by])).toEqual([
+      ['server says hi', undefined],
+      ['pid 42: MCP server exited with code 1', 'patchbay'],
+    ]);
+    expect(log.tail(5, 42)).toEqual(['server says hi']);
+  });
+});
+
 describe('StderrSplitter', () => {
   it('splits on LF and CRLF across chunks, keeping multibyte characters whole', () => {
     const lines: string[] = [];
