@@ -115,7 +115,6 @@ export class ToolSession implements SessionSink {
       ? { ...params, _meta: { ...(params['_meta'] as object), progressToken: token } }
       : params;
     const msg = { jsonrpc: '2.0' as const, id, method, params: outParams };
-    this.touch();
     return new Promise<unknown>((resolve, reject) => {
       const timeoutMs = opts.timeoutMs ?? this.options.requestTimeoutMs ?? 30_000;
       const waiter: Waiter = {
@@ -144,6 +143,7 @@ export class ToolSession implements SessionSink {
       };
       this.waiters.set(id, waiter);
       if (token) this.progress.set(token, waiter);
+      this.touch(); // a request in flight stops the idle countdown
       this.session!.send(msg, JSON.stringify(msg));
     });
   }

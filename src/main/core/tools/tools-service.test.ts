@@ -29,11 +29,13 @@ describe.each(['isolated', 'shared'] as const)('ToolsService (%s)', (mode) => {
   let runtime: ServerRuntime;
   let service: ToolsService;
 
-  const setUp = async () => {
+  const setUp = async (idleMs?: number) => {
     runtime = new ServerRuntime(fixtureConfig(mode, { id: 'fx' }));
     await runtime.start();
-    service = new ToolsService((id) => (id === 'fx' ? runtime : undefined));
+    service = new ToolsService((id) => (id === 'fx' ? runtime : undefined), idleMs ? { idleMs } : {});
   };
+  const toolSessions = () =>
+    runtime.listSessions().filter((s) => s.client.clientInfo?.name === 'patchbay-tools');
   afterEach(async () => {
     await service?.close();
     await runtime?.stop();
@@ -110,5 +112,16 @@ describe.each(['isolated', 'shared'] as const)('ToolsService (%s)', (mode) => {
     expect(outcome.ok).toBe(false);
     await expect(service.catalog('fx')).rejects.toThrow(/not running|stopped/i);
     await expect(service.catalog('nope')).rejects.toThrow('Start the server to use its tools');
+  });
+
+  it('closes its session after sitting idle, and opens a new one when used again', async () => {
+    await setUp(150);
+    await service.catalog('fx');
+    expect(toolSessions()).toHaveLength(1);
+    const first = toolSessions()[0]!.id;
+    await expect.poll(() => toolSessions().length, { timeout: 10_000 }).toBe(0);
+    await service.catalog('fx');
+    expect(toolSessions().map((s) => s.id)).not.toContain(first);
+    expect(toolSessions()).toHaveLength(1);
   });
 });
