@@ -129,6 +129,18 @@ describe('The Tools tab against server-everything (patchbay serve, Chromium)', (
     expect(await question.count()).toBe(0);
   });
 
+  it('answers a sampling request in the window with a typed reply', async () => {
+    await pickTool('trigger-sampling-request');
+    await page.getByRole('textbox', { name: 'prompt', exact: true }).fill('Say something kind');
+    await page.getByRole('button', { name: 'Call trigger-sampling-request' }).click();
+    const question = page.getByRole('group', { name: 'The server asks for a model reply' });
+    await question.waitFor({ timeout: 15_000 });
+    expect(await question.textContent()).toContain('Say something kind');
+    await question.getByRole('textbox', { name: 'Your reply' }).fill('You are doing great');
+    await question.getByRole('button', { name: 'Send reply' }).click();
+    await expect.poll(() => result().textContent()).toContain('You are doing great');
+  });
+
   it('raw JSON: the arguments can be typed as JSON', async () => {
     await pickTool('echo');
     await page.getByRole('checkbox', { name: 'Edit as JSON' }).check();
