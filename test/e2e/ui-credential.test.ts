@@ -103,7 +103,10 @@ describe('a foreign page', () => {
     // The warm spare is up before the page comes.
     await until(() => descendants(pid).length >= 2, 10_000, 'the warm spare');
     const before = new Set(descendants(pid));
-    const imgs = Array.from({ length: 20 }, (_, i) => `<img src="${sseUrl}?n=${i}">`).join('');
+    const imgs = Array.from(
+      { length: 20 },
+      (_, i) => `<img src="${sseUrl}${sseUrl.includes('?') ? '&' : '?'}n=${i}">`,
+    ).join('');
     const attacker = await listener({ '/attack': `<!doctype html><title>attack</title>${imgs}` });
     servers.push(attacker.server);
 

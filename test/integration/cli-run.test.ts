@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { describe, expect, it } from 'vitest';
 import { startCli } from '../support/cli-process';
 import { FIXTURE } from '../support/engine-client';
+import { freePort } from '../support/free-port';
 import { descendants } from '../support/proc-stats';
 import { waitGone } from '../support/processes';
 
@@ -118,6 +119,32 @@ describe('patchbay run', () => {
         }
       });
     }
+
+    it('by default: a key kept per port (0600), so the printed URL is the same after a restart', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'patchbay-runkey-'));
+      const port = await freePort();
+      const launch = () =>
+        startCli(['run', '--port', String(port), '--data-dir', dir, '--', process.execPath, FIXTURE], READY);
+      try {
+        const first = await launch();
+        const url = first.match[1]!;
+        expect(await first.stop('SIGTERM')).toBe(0);
+        const key = new URL(url).searchParams.get('key')!;
+        expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
+        expect(statSync(join(dir, 'run-keys', `port-${port}.key`)).mode & 0o777).toBe(0o600);
+        const second = await launch();
+        try {
+          expect(second.match[1]).toBe(url);
+          expect(await toolsAt(url)).toContain('echo');
+          await expect(toolsAt(url.replace(/\?.*$/, ''))).rejects.toThrow(/401|Unauthorized/);
+          expect(cmdlinesHolding(key)).toEqual([]);
+        } finally {
+          expect(await second.stop('SIGTERM')).toBe(0);
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
 
     it('--token on argv still works, with a warning; --no-key warns and prints bare URLs', async () => {
       const key = 'argv-key-1234567';

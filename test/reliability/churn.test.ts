@@ -52,6 +52,8 @@ function read(pid: number): Reading {
 
 /** Keep-alive connections, closed (agent.destroy) before each reading so they do not count. */
 let agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+/** The proxy's key as a header, when its printed URL carries one (issue 16). */
+let auth: Record<string, string> = {};
 
 function send(
   base: string,
@@ -63,7 +65,14 @@ function send(
   const url = new URL(path, base);
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: url.hostname, port: url.port, method, path: `${url.pathname}${url.search}`, agent, headers },
+      {
+        host: url.hostname,
+        port: url.port,
+        method,
+        path: `${url.pathname}${url.search}`,
+        agent,
+        headers: { ...auth, ...headers },
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8').on('data', (d: string) => (text += d));
@@ -124,7 +133,7 @@ async function legacySession(base: string, n: number): Promise<void> {
     port: url.port,
     path: '/sse',
     agent: false,
-    headers: { accept: 'text/event-stream' },
+    headers: { ...auth, accept: 'text/event-stream' },
   });
   try {
     const res = await new Promise<IncomingMessage>((resolve, reject) => {
@@ -199,6 +208,8 @@ describe('session churn', () => {
       );
       running.push(cli);
       const base = cli.match[1]!;
+      const key = new URL(/Streamable HTTP\s+(\S+)/.exec(cli.output())![1]!).searchParams.get('key');
+      auth = key === null ? {} : { authorization: `Bearer ${key}` };
       const pid = cli.child.pid!;
       /** Descriptors, children and memory once idle: client connections closed, a full GC run. */
       const reading = async (baseline?: Reading): Promise<Reading> => {

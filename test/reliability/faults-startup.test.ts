@@ -85,8 +85,14 @@ describe('a port already in use at start', () => {
   it('patchbay run: exits 1 naming the port, and leaves no server process behind', async () => {
     const { port } = await squatter();
     const tag = `--tag=port-in-use-${process.pid}-${Date.now()}`;
-    const cli = await startCli(['run', '--port', String(port), '--', process.execPath, FIXTURE, tag], /./);
+    // Its own data dir: a fixed port keeps its key there.
+    const keys = mkdtempSync(join(tmpdir(), 'patchbay-run-keys-'));
+    const cli = await startCli(
+      ['run', '--port', String(port), '--data-dir', keys, '--', process.execPath, FIXTURE, tag],
+      /./,
+    );
     expect(await cli.exited()).toBe(1);
+    rmSync(keys, { recursive: true, force: true });
     expect(cli.output()).toContain(`Port ${port} is used by another program`);
     expect(await waitGone(processesMatching(tag), 3000)).toEqual([]);
     expect((await http1(port, { path: '/' })).body).toBe('squatter');

@@ -11,6 +11,8 @@ export interface FuzzContext {
   sessions: { id: string; version: string }[];
   /** A live legacy (/sse) session id. */
   legacySession: string;
+  /** The proxy's key, sent first on every case so the fuzz reaches past the 401 (issue 16). */
+  key?: string;
 }
 
 export interface FuzzCase {
@@ -326,6 +328,7 @@ export class FuzzGen {
     const path = legacy ? `/messages?sessionId=${encodeURIComponent(ctx.legacySession)}` : '/mcp';
     const s = this.pick(ctx.sessions);
     const headers: [string, string][] = [
+      ...keyHeader(ctx),
       ['Host', `127.0.0.1:${ctx.port}`],
       ['Content-Type', 'application/json'],
       ['Accept', this.pick(['application/json, text/event-stream', 'application/json', 'text/event-stream'])],
@@ -403,7 +406,7 @@ export class FuzzGen {
       `/${'a'.repeat(5000)}`,
     ]);
     const target = method === 'CONNECT' ? `127.0.0.1:${port}` : path;
-    const headers: [string, string][] = [];
+    const headers: [string, string][] = keyHeader(ctx);
     const hostRoll = this.r();
     if (hostRoll < 0.88) headers.push(['Host', `127.0.0.1:${port}`]);
     else if (hostRoll < 0.97)
@@ -530,4 +533,9 @@ export class FuzzGen {
       ...(session ? { session } : {}),
     };
   }
+}
+
+/** The key as the first Authorization header (node keeps the first of duplicates); no RNG draw. */
+function keyHeader(ctx: FuzzContext): [string, string][] {
+  return ctx.key === undefined ? [] : [['Authorization', `Bearer ${ctx.key}`]];
 }

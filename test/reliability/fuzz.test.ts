@@ -89,15 +89,15 @@ function judge(c: FuzzCase, a: RawAnswer): string | undefined {
 }
 
 /** An SDK client that calls echo (and slow, with progress) until told to stop; counts what went wrong. */
-function wellBehaved(kind: 'streamable' | 'legacy', base: string) {
+function wellBehaved(kind: 'streamable' | 'legacy', urls: { mcp: string; sse: string }) {
   const stats = { calls: 0, progress: 0, errors: [] as string[] };
   let stop = false;
   const done = (async () => {
     const client = new Client({ name: `good-${kind}`, version: '1' });
     const transport =
       kind === 'streamable'
-        ? new StreamableHTTPClientTransport(new URL(`${base}/mcp`))
-        : new SSEClientTransport(new URL(`${base}/sse`));
+        ? new StreamableHTTPClientTransport(new URL(urls.mcp))
+        : new SSEClientTransport(new URL(urls.sse));
     await client.connect(transport);
     try {
       for (let i = 0; !stop; i++) {
@@ -130,25 +130,29 @@ describe('fuzz', () => {
   it(`${CASES} cases (seed ${SEED}) against /mcp, /sse and /messages: well-formed answers, proxy up, a good client unaffected`, async () => {
     const cli = await startCli(
       ['run', '--port', '0', '--mode', 'shared', '--max-sessions', '100000', '--', process.execPath, FIXTURE],
-      /Streamable HTTP\s+http:\/\/127\.0\.0\.1:(\d+)\/mcp/,
+      /Streamable HTTP\s+(http:\/\/127\.0\.0\.1:(\d+)\/mcp\S*)\s+Legacy SSE\s+(\S+)/,
     );
     running.push(cli);
-    const port = Number(cli.match[1]);
-    const base = `http://127.0.0.1:${port}`;
+    const port = Number(cli.match[2]);
+    // The printed URLs (with ?key=… when the proxy requires a key) for the SDK clients; the
+    // key as a header for the raw requests.
+    const urls = { mcp: cli.match[1]!, sse: cli.match[3]! };
+    const key = new URL(urls.mcp).searchParams.get('key') ?? undefined;
+    const auth: Record<string, string> = key === undefined ? {} : { authorization: `Bearer ${key}` };
     const pid = cli.child.pid!;
 
     // Shared mode answers every initialize after the first from the cached result, so all
     // pool sessions speak the revision the first one negotiated.
-    const ctx: FuzzContext = { port, sessions: [], legacySession: '' };
+    const ctx: FuzzContext = { port, sessions: [], legacySession: '', ...(key ? { key } : {}) };
     for (const version of ['2025-03-26', '2025-03-26', '2025-03-26']) {
-      ctx.sessions.push({ id: await openSession(port, version), version });
+      ctx.sessions.push({ id: await openSession(port, version, auth), version });
     }
-    const legacy = stream(port, { path: '/sse', headers: { accept: 'text/event-stream' } });
+    const legacy = stream(port, { path: '/sse', headers: { ...auth, accept: 'text/event-stream' } });
     streams.push(legacy);
     const endpoint = await legacy.waitFor((b) => /event: endpoint\ndata: \S+\n\n/.test(b), 5000, 'endpoint');
     ctx.legacySession = new URL(/data: (\S+)/.exec(endpoint)![1]!).searchParams.get('sessionId')!;
 
-    const good = [wellBehaved('streamable', base), wellBehaved('legacy', base)];
+    const good = [wellBehaved('streamable', urls), wellBehaved('legacy', urls)];
     const before = { rss: rssBytes(pid), fds: fdCount(pid) };
     const gen = new FuzzGen(SEED);
 
@@ -182,7 +186,7 @@ describe('fuzz', () => {
           const pooled = ctx.sessions.findIndex((s) => s.id === c.session);
           if (c.method === 'DELETE' && a.status === 200 && pooled !== -1) {
             const version = ctx.sessions[pooled]!.version;
-            ctx.sessions[pooled] = { id: await openSession(port, version), version };
+            ctx.sessions[pooled] = { id: await openSession(port, version, auth), version };
           }
         }
       }),
@@ -192,7 +196,10 @@ describe('fuzz', () => {
 
     // Still up and serving: a new session works.
     expect(cli.child.exitCode).toBeNull();
-    const init = await postRpc(port, initializeMessage('2025-06-18'), { accept: 'application/json' });
+    const init = await postRpc(port, initializeMessage('2025-06-18'), {
+      ...auth,
+      accept: 'application/json',
+    });
     expect(init.status).toBe(200);
     // The legacy stream the fuzz wrote into is still well-formed.
     expect(() =>

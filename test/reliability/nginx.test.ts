@@ -38,6 +38,9 @@ interface SseRead {
  * A request through nginx that asks for gzip (as fetch-based clients do) and records each
  * SSE frame when it comes out of the decompressor.
  */
+/** Patchbay's key as a header, when its printed URL carries one (issue 16). */
+let auth: Record<string, string> = {};
+
 function sseRequest(
   port: number,
   opts: { method?: string; path: string; headers?: Record<string, string>; body?: string },
@@ -51,7 +54,7 @@ function sseRequest(
         method: opts.method ?? 'GET',
         path: opts.path,
         agent: false,
-        headers: { 'accept-encoding': 'gzip', ...opts.headers },
+        headers: { 'accept-encoding': 'gzip', ...auth, ...opts.headers },
       },
       (res) => {
         const frames: Arrival[] = [];
@@ -179,9 +182,11 @@ describe.skipIf('missing' in found)(
 
       cli = await startCli(
         ['run', '--port', '0', '--', process.execPath, FIXTURE],
-        /Streamable HTTP\s+http:\/\/127\.0\.0\.1:(\d+)\/mcp/,
+        /Streamable HTTP\s+http:\/\/127\.0\.0\.1:(\d+)\/mcp(\S*)/,
       );
       patchbayPort = Number(cli.match[1]);
+      const key = new URLSearchParams(cli.match[2]).get('key');
+      auth = key === null ? {} : { authorization: `Bearer ${key}` };
       nginx = await startNginx(nginxPath, patchbayPort);
     });
     afterAll(async () => {

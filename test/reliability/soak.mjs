@@ -61,7 +61,8 @@ async function startProxy(name, mode) {
   child.stderr.setEncoding('utf8').on('data', (s) => (out += s.length < 10_000 ? s : ''));
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
-    const port = /Streamable HTTP\s+http:\/\/127\.0\.0\.1:(\d+)\/mcp/.exec(out)?.[1];
+    const printed = /Streamable HTTP\s+(http:\/\/127\.0\.0\.1:(\d+)\/mcp\S*)/.exec(out);
+    const port = printed?.[2];
     const ws = /Debugger listening on (ws:\/\/\S+)/.exec(out)?.[1];
     if (port && ws) {
       return {
@@ -69,6 +70,8 @@ async function startProxy(name, mode) {
         mode,
         child,
         port: Number(port),
+        // The key its printed URL carries (issue 16), sent as a header on every request.
+        key: new URL(printed[1]).searchParams.get('key'),
         wsUrl: ws,
         agent: new Agent({ keepAlive: true, maxSockets: 256 }),
         samples: [],
@@ -138,7 +141,14 @@ const stats = {
 function http(proxy, { method = 'POST', path = '/mcp', headers = {}, body, onData, signal }) {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port: proxy.port, method, path, agent: proxy.agent, headers },
+      {
+        host: '127.0.0.1',
+        port: proxy.port,
+        method,
+        path,
+        agent: proxy.agent,
+        headers: proxy.key ? { authorization: `Bearer ${proxy.key}`, ...headers } : headers,
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');

@@ -114,8 +114,16 @@ export function initializeMessage(protocolVersion: string, id: string | number =
  * Opens a session: initialize (JSON answer) then notifications/initialized. Returns the
  * session id; fails the test on anything but 200 + a session id.
  */
-export async function openSession(port: number, protocolVersion = '2025-06-18'): Promise<string> {
-  const init = await postRpc(port, initializeMessage(protocolVersion), { accept: 'application/json' });
+export async function openSession(
+  port: number,
+  protocolVersion = '2025-06-18',
+  /** Sent on both requests, e.g. the proxy's `Authorization: Bearer <key>`. */
+  extra: OutgoingHttpHeaders = {},
+): Promise<string> {
+  const init = await postRpc(port, initializeMessage(protocolVersion), {
+    ...extra,
+    accept: 'application/json',
+  });
   if (init.status !== 200) throw new Error(`initialize: ${init.status} ${init.body}`);
   const id = init.headers['mcp-session-id'];
   if (typeof id !== 'string') throw new Error('initialize: no Mcp-Session-Id');
@@ -126,7 +134,7 @@ export async function openSession(port: number, protocolVersion = '2025-06-18'):
   const note = await postRpc(
     port,
     { jsonrpc: '2.0', method: 'notifications/initialized' },
-    { 'mcp-session-id': id, 'mcp-protocol-version': protocolVersion },
+    { ...extra, 'mcp-session-id': id, 'mcp-protocol-version': protocolVersion },
   );
   if (note.status !== 202) throw new Error(`notifications/initialized: ${note.status}`);
   return id;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PRIVATE_FILE_MODE, ensurePrivateDir } from '../core/data-dir';
 
 /** Whether `patchbay run` requires a key when given none (`--no-key` turns it off). */
-export const RUN_KEY_BY_DEFAULT = false;
+export const RUN_KEY_BY_DEFAULT = true;
 
 /** A new key: 32 random bytes, base64url (URL-safe as is, so capability URLs need no escaping). */
 export function newKey(): string {
