@@ -84,6 +84,11 @@ describe('the contract over the WebSocket binding', () => {
 
     const started = await api.ok<ServerStatus>('servers.start', { id: s.id });
     expect(started.url).toBe(`http://127.0.0.1:${s.port}/mcp`);
+    // No key on this server: the URLs to paste are the bare ones (keyed: manager.test.ts).
+    expect(await api.ok('servers.connectUrls', { id: s.id })).toEqual({
+      url: started.url,
+      sseUrl: `http://127.0.0.1:${s.port}/sse`,
+    });
     await api.waitEvent(
       (e) => e.name === 'server.status' && (e.payload as ServerStatus).state.status === 'running',
     );
