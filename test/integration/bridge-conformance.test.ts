@@ -65,8 +65,10 @@ describe('conformance 0.2, spec 2026-07-28, a 2025-only server behind Patchbay',
 
   for (const mode of ['isolated', 'shared'] as const)
     it(`fails only the listed exceptions (${mode})`, async () => {
+      // --no-key: this measures the bridge; the runner's header-validation requests drop the
+      // URL's ?key= (401 with a key), which is the per-server key's concern, not the bridge's.
       const cli = await startCli(
-        ['run', '--port', '0', '--mode', mode, '--', process.execPath, FIXTURE],
+        ['run', '--port', '0', '--no-key', '--mode', mode, '--', process.execPath, FIXTURE],
         /Streamable HTTP\s+(http:\/\/\S+)/,
       );
       running.push(cli);
