@@ -9,7 +9,7 @@ import { startCli } from '../support/cli-process';
 import { FIXTURE } from '../support/engine-client';
 import { freePort } from '../support/free-port';
 import { descendants } from '../support/proc-stats';
-import { waitGone } from '../support/processes';
+import { until, waitGone } from '../support/processes';
 
 const READY = /Streamable HTTP\s+(http:\/\/\S+)\n\s+Legacy SSE\s+(http:\/\/\S+)/;
 
@@ -98,7 +98,7 @@ describe('patchbay run', () => {
         const args = source === '--token-file' ? ['--token-file', file] : [];
         const env = source === 'PATCHBAY_TOKEN' ? { ...process.env, PATCHBAY_TOKEN: key } : process.env;
         const cli = await startCli(
-          ['run', '--port', '0', '--data-dir', dir, ...args, '--', process.execPath, FIXTURE],
+          ['run', '--port', '0', '--verbose', '--data-dir', dir, ...args, '--', process.execPath, FIXTURE],
           READY,
           { env },
         );
@@ -113,6 +113,9 @@ describe('patchbay run', () => {
           expect(descendants(cli.child.pid).length).toBeGreaterThan(0);
           expect(cmdlinesHolding(key)).toEqual([]);
           expect(cli.output()).not.toMatch(/warning/);
+          // Past the printed URLs, the --verbose request lines never hold it.
+          await until(() => / tools\/list #\d+ ok/.test(cli.output()), 3000, 'the request lines');
+          expect(cli.output().split('Press Ctrl-C')[1]).not.toContain(key);
         } finally {
           expect(await cli.stop('SIGTERM')).toBe(0);
           rmSync(dir, { recursive: true, force: true });

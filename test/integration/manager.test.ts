@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode, type PatchbayError } from '../../src/main/core/errors';
@@ -295,6 +296,20 @@ describe('the per-server key (issue 16)', () => {
     expect(m.status(s.id).sessions).toEqual([]);
     expect(descendants().length).toBe(running);
     expect(await callTool(first.url, 'echo', { text: 'with the key' })).toContain('with the key');
+    // Legacy SSE by its capability URL: the endpoint event carries the key to the client, and
+    // the inspector's copy of that event (and of everything else) shows it redacted.
+    const legacy = new Client({ name: 'manager-test-sse', version: '1' });
+    await legacy.connect(new SSEClientTransport(new URL(first.sseUrl)));
+    expect((await legacy.listTools()).tools.length).toBeGreaterThan(0);
+    await legacy.close();
+    await until(
+      () => m.frames(s.id).some((f) => f.raw.includes('/messages?sessionId=')),
+      3000,
+      'the endpoint frame',
+    );
+    const frames = JSON.stringify(m.frames(s.id));
+    expect(frames).toContain('key=[redacted]');
+    expect(frames).not.toContain(key);
 
     // An edit that leaves the token alone keeps the key; so does reopening the store.
     await m.update(s.id, fixture('keyed-renamed', { mode: 'shared' }));
