@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { JsonSchema } from '@shared/tools';
-import { fieldKind, newItem, parseNumberInput, withProperty } from './schema-form';
+import { enumOptions, fieldKind, newItem, parseNumberInput, withProperty } from './schema-form';
 
 interface FieldProps {
   schema: JsonSchema;
@@ -100,9 +100,9 @@ function Field(props: FieldProps) {
         onChange={(e) => onChange(e.target.value || undefined)}
       >
         <option value="">—</option>
-        {(schema.enum as string[]).map((v) => (
-          <option key={v} value={v}>
-            {v}
+        {(enumOptions(schema) ?? []).map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
           </option>
         ))}
       </select>

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  enumOptions,
   fieldKind,
   initialValue,
   missingRequired,
@@ -19,6 +20,23 @@ describe('schema-form', () => {
     expect(fieldKind({ type: 'object' })).toBe('json'); // free-form object
     expect(fieldKind({ anyOf: [{ type: 'string' }, { type: 'number' }] })).toBe('json');
     expect(fieldKind({ type: ['string', 'number'] })).toBe('json');
+  });
+
+  it('reads titled enums as elicitation writes them', () => {
+    expect(enumOptions({ type: 'string', enum: ['a', 'b'], enumNames: ['Apple', 'Banana'] })).toEqual([
+      { value: 'a', label: 'Apple' },
+      { value: 'b', label: 'Banana' },
+    ]);
+    const titled = { type: 'string', oneOf: [{ const: 'hero-1', title: 'Superman' }, { const: 'hero-2' }] };
+    expect(fieldKind(titled)).toBe('enum');
+    expect(enumOptions(titled)).toEqual([
+      { value: 'hero-1', label: 'Superman' },
+      { value: 'hero-2', label: 'hero-2' },
+    ]);
+    expect(fieldKind({ anyOf: [{ const: 'x' }, { type: 'number' }] })).toBe('json');
+    expect(fieldKind({ type: 'array', items: { anyOf: [{ const: 'fish-1', title: 'Tuna' }] } })).toBe(
+      'array',
+    );
   });
 
   it('starts from defaults, nested objects included, and leaves the rest out', () => {

@@ -6,13 +6,7 @@ export type FieldKind = 'string' | 'number' | 'integer' | 'boolean' | 'enum' | '
 /** The kind of input for a schema node. */
 export function fieldKind(schema: JsonSchema | undefined): FieldKind {
   if (!schema || typeof schema !== 'object') return 'json';
-  if (
-    Array.isArray(schema.enum) &&
-    schema.enum.length > 0 &&
-    schema.enum.every((v) => typeof v === 'string')
-  ) {
-    return 'enum';
-  }
+  if (enumOptions(schema)) return 'enum';
   const type = singleType(schema.type);
   switch (type) {
     case 'string':
@@ -27,6 +21,32 @@ export function fieldKind(schema: JsonSchema | undefined): FieldKind {
     default:
       return 'json';
   }
+}
+
+/**
+ * The choices of a string enum: `enum` (with the legacy `enumNames` as labels) or, as
+ * elicitation's titled enums are written, `oneOf`/`anyOf` of `{ const, title }`.
+ */
+export function enumOptions(schema: JsonSchema): { value: string; label: string }[] | undefined {
+  if (
+    Array.isArray(schema.enum) &&
+    schema.enum.length > 0 &&
+    schema.enum.every((v) => typeof v === 'string')
+  ) {
+    const names = Array.isArray(schema['enumNames']) ? (schema['enumNames'] as unknown[]) : [];
+    return schema.enum.map((value, i) => {
+      const name = names[i];
+      return { value, label: typeof name === 'string' ? name : value };
+    });
+  }
+  const alternatives = schema['oneOf'] ?? schema['anyOf'];
+  if (!Array.isArray(alternatives) || alternatives.length === 0) return undefined;
+  const options: { value: string; label: string }[] = [];
+  for (const a of alternatives as { const?: unknown; title?: unknown }[]) {
+    if (typeof a?.const !== 'string') return undefined;
+    options.push({ value: a.const, label: typeof a.title === 'string' ? a.title : a.const });
+  }
+  return options;
 }
 
 /** `["string", "null"]` reads as `string`; other unions are drawn as JSON. */
