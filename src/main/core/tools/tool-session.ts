@@ -165,6 +165,11 @@ export class ToolSession implements SessionSink {
     return true;
   }
 
+  /** Drops a server request left unanswered (its call ended), freeing its place. */
+  forgetServerRequest(id: JsonRpcId): void {
+    this.serverRequests.delete(id);
+  }
+
   notify(method: string, params?: Record<string, unknown>): void {
     if (this.isClosed || !this.session) return;
     const msg = { jsonrpc: '2.0' as const, method, ...(params ? { params } : {}) };

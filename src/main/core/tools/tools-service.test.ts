@@ -103,6 +103,17 @@ describe.each(['isolated', 'shared'] as const)('ToolsService (%s)', (mode) => {
     expect(service.answer('fx', request.requestId, { result: {} })).toBe(false); // only once
   });
 
+  it('forgets a question whose call was cancelled before it was answered', async () => {
+    await setUp();
+    const asked = nextEvent<ToolServerRequest>(service, 'request', () => true);
+    const { callId } = await service.call('fx', 'elicit', { message: 'Never answered' });
+    const request = await asked;
+    const ended = nextEvent<ToolOutcome>(service, 'result', (e) => e.callId === callId);
+    expect(service.cancel('fx', callId)).toBe(true);
+    await ended;
+    expect(service.answer('fx', request.requestId, { result: { action: 'decline' } })).toBe(false);
+  });
+
   it('fails a running call when the server stops, and says to start it', async () => {
     await setUp();
     const { callId } = await service.call('fx', 'hang', {});

@@ -37,7 +37,10 @@ export class ToolsService extends EventEmitter<ToolsServiceEvents> {
   private readonly sessions = new Map<string, Promise<ToolSession>>();
   private readonly calls = new Map<string, RunningCall>();
   /** Server→client request ids handed to the window → where they came from. */
-  private readonly questions = new Map<string, { serverId: string; session: ToolSession; id: JsonRpcId }>();
+  private readonly questions = new Map<
+    string,
+    { serverId: string; session: ToolSession; id: JsonRpcId; callId: string | undefined }
+  >();
 
   constructor(
     private readonly runtimeOf: (serverId: string) => ServerRuntime | undefined,
@@ -71,6 +74,12 @@ export class ToolsService extends EventEmitter<ToolsServiceEvents> {
     this.calls.set(callId, call);
     const done = (outcome: ToolOutcome) => {
       if (!this.calls.delete(callId)) return;
+      // Questions of a call that ended go unanswered: the server gave up on them with the call.
+      for (const [key, q] of this.questions) {
+        if (q.callId !== callId) continue;
+        this.questions.delete(key);
+        q.session.forgetServerRequest(q.id);
+      }
       this.emit('result', savedId === undefined ? outcome : { ...outcome, savedId });
     };
     session
@@ -158,10 +167,10 @@ export class ToolsService extends EventEmitter<ToolsServiceEvents> {
   ): void {
     void opening.then((session) => {
       const requestId = randomUUID();
-      this.questions.set(requestId, { serverId, session, id });
       // The call it belongs to: the one running on this session (the tab runs one at a time).
       let callId: string | undefined;
       for (const [key, c] of this.calls) if (c.session === session) callId = key;
+      this.questions.set(requestId, { serverId, session, id, callId });
       this.emit('request', {
         serverId,
         requestId,
