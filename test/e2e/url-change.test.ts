@@ -64,7 +64,7 @@ describe('a URL change and the client configs (patchbay serve)', () => {
     await eventually(() => notice.textContent()).toContain('1 client config still points at the old one');
     expect(await notice.textContent()).toContain('Cursor');
     await notice.getByRole('button', { name: 'Update 1 client config' }).click();
-    await eventually(cursorUrls).toEqual([url]);
+    await eventually(() => Promise.resolve(cursorUrls())).toEqual([url]);
     await notice.waitFor({ state: 'detached' });
   });
 
