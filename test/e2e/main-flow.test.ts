@@ -128,6 +128,16 @@ describe('the main flow in the browser (patchbay serve)', () => {
     await page.getByLabel('Filter frames').fill('');
     await shoot('inspector');
 
+    // The Tools tab: the fixture's echo called from the window, its result shown.
+    await page.getByRole('tab', { name: 'Tools' }).click();
+    await page.getByRole('button', { name: /^echo\b/ }).click();
+    await page.getByRole('textbox', { name: 'text', exact: true }).fill('called from the window');
+    await page.getByRole('button', { name: 'Call echo' }).click();
+    await expect
+      .poll(() => page.getByRole('region', { name: 'Result' }).textContent())
+      .toContain('called from the window');
+    await shoot('tools');
+
     // Some stderr for the Logs picture, at three levels.
     for (const text of ['INFO cache warmed', 'WARN slow upstream, retrying', 'ERROR upstream timed out'])
       await client.callTool({ name: 'stderr', arguments: { lines: 2, text } });
