@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/chromium';
 import type { RunningCli } from '../support/cli-process';
 import { serveWithServer } from '../support/serve-with-server';
+import { maskKey } from '../../src/shared/connect';
 
 describe('the frame list in the browser (patchbay serve)', () => {
   let cli: RunningCli;
@@ -65,7 +66,7 @@ describe('the frame list in the browser (patchbay serve)', () => {
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
     await page.goto(uiUrl);
-    await expect.poll(() => page.getByTestId('server-url').textContent()).toBe(mcpUrl);
+    await expect.poll(() => page.getByTestId('server-url').textContent()).toBe(maskKey(mcpUrl));
 
     const client = new Client({ name: 'traffic', version: '1' });
     await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl)));

@@ -9,6 +9,7 @@ import { launchChromium } from '../support/chromium';
 import type { RunningCli } from '../support/cli-process';
 import { flood, openSession } from '../support/flood-client';
 import { serveWithServer } from '../support/serve-with-server';
+import { maskKey } from '../../src/shared/connect';
 
 const RATE = 2_000;
 const SECONDS = 5;
@@ -38,7 +39,7 @@ describe('the inspector under a flood (patchbay serve)', () => {
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
     await page.goto(uiUrl);
-    await page.getByTestId('server-url').getByText(mcpUrl).waitFor();
+    await page.getByTestId('server-url').getByText(maskKey(mcpUrl)).waitFor();
     const count = async (id: string) =>
       (await page.getByTestId(id).count()) ? numberIn(await page.getByTestId(id).textContent()) : 0;
     const held = async () => Number(await page.getByTestId('frame-count').getAttribute('data-held'));

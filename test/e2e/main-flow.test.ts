@@ -10,6 +10,7 @@ import { type RunningCli, startCli, tempDataDir } from '../support/cli-process';
 import { FIXTURE } from '../support/engine-client';
 import { tempHome } from '../support/temp-home';
 import { repoRoot } from '../support/paths';
+import { maskKey } from '../../src/shared/connect';
 
 // Issue 8's "done when", as a user does it: add a server through the form, start it, copy
 // its URL, connect a real MCP client with what was copied, watch the call's four legs in the
@@ -94,8 +95,9 @@ describe('the main flow in the browser (patchbay serve)', () => {
     await page.getByRole('button', { name: 'Copy', exact: true }).click();
     await page.getByRole('status').getByText('Copied').waitFor();
     const copied = await page.evaluate<string>('navigator.clipboard.readText()');
-    expect(copied).toBe(await page.getByTestId('server-url').textContent());
-    expect(copied).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
+    // The header shows the URL with its key masked; Copy gives the capability URL itself.
+    expect(maskKey(copied)).toBe(await page.getByTestId('server-url').textContent());
+    expect(copied).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp(\?key=[\w-]+)?$/);
 
     // A real client, on the URL read back from the clipboard.
     const client = new Client({ name: 'main-flow', version: '1.0.0' });

@@ -11,6 +11,7 @@ import { type RunningCli, startCli, tempDataDir } from '../support/cli-process';
 import { FIXTURE } from '../support/engine-client';
 import { freePort } from '../support/free-port';
 import { tempHome } from '../support/temp-home';
+import { maskKey } from '../../src/shared/connect';
 
 async function holdPort(port: number): Promise<Server> {
   const s = createServer();
@@ -81,6 +82,13 @@ describe('servers in the browser (patchbay serve)', () => {
   const addDialog = () => page.getByRole('dialog', { name: 'Add server' });
   const textOf = async (l: Locator) => (await l.textContent()) ?? '';
 
+  /** Clicks Copy in the header and reads the clipboard back: the URL a user pastes into a client. */
+  const copiedUrl = async () => {
+    await page.getByRole('button', { name: 'Copy', exact: true }).click();
+    await page.getByRole('status').getByText('Copied').first().waitFor();
+    return page.evaluate<string>('navigator.clipboard.readText()');
+  };
+
   /** Fills the Add form's command with our fixture server and its flags. */
   const fixtureLine = (...flags: string[]) => joinCommandLine([process.execPath, FIXTURE, ...flags]);
 
@@ -133,11 +141,11 @@ describe('servers in the browser (patchbay serve)', () => {
       '0 requests in the last 2 minutes',
     );
 
-    const url = await textOf(page.getByTestId('server-url'));
-    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
-    await page.getByRole('button', { name: 'Copy', exact: true }).click();
-    await page.getByRole('status').getByText('Copied').waitFor();
-    expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(url);
+    const shown = await textOf(page.getByTestId('server-url'));
+    expect(shown).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp(\?key=••••)?$/);
+    // Copy gives the URL as shown, with the real key where the header masks it.
+    const copied = await copiedUrl();
+    expect(maskKey(copied)).toBe(shown);
   });
 
   it('edits it: a new port gives a new URL', async () => {
@@ -146,13 +154,15 @@ describe('servers in the browser (patchbay serve)', () => {
     const portField = page.getByLabel('Port', { exact: true });
     await portField.fill(String(port));
     await page.getByRole('button', { name: 'Save changes' }).click();
-    await eventually(() => textOf(page.getByTestId('server-url'))).toBe(`http://127.0.0.1:${port}/mcp`);
+    await eventually(async () => new URL(await textOf(page.getByTestId('server-url'))).port).toBe(
+      String(port),
+    );
     await eventually(stateText).toMatch(/^running/);
     expect(await portField.inputValue()).toBe(String(port));
   });
 
   it('applies a rename live, and asks before a restart that would drop a connected client', async () => {
-    const url = await textOf(page.getByTestId('server-url'));
+    const url = await copiedUrl();
     const client = new Client({ name: 'connected-editor', version: '2.0' });
     await client.connect(new StreamableHTTPClientTransport(new URL(url)));
     try {
