@@ -79,7 +79,8 @@ function npmStart(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output
     child.stdout.setEncoding('utf8').on('data', (s: string) => (output += s));
     child.stderr.setEncoding('utf8').on('data', (s: string) => (output += s));
     child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, output }));
+    // 'close', not 'exit': the output is read whole only once the pipes are done.
+    child.on('close', (code) => resolve({ code, output }));
   });
 }
 

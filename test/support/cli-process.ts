@@ -30,7 +30,15 @@ export async function startCli(
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
   child.stderr.setEncoding('utf8').on('data', (s: string) => (out += s));
-  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  // 'exit' can come before the last printed lines are read: tests read output() once the
+  // process is gone, so wait for its pipes to close too (bounded: a grandchild that kept them
+  // open must not hang the test).
+  const exitEvent = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  const closed = once(child, 'close');
+  const exited = exitEvent.then(async (result) => {
+    await Promise.race([closed, new Promise((r) => setTimeout(r, 2000).unref())]);
+    return result;
+  });
 
   const running: RunningCli = {
     child,

@@ -405,7 +405,9 @@ export function curl(args: string[], maxTimeSec = 10): CurlRun {
     out.push(d);
     poke();
   });
-  child.once('exit', (code, signal) => {
+  // 'close', not 'exit': 'exit' can come before the last of stdout is read, and a test that
+  // reads the output once curl is done must see all of it.
+  child.once('close', (code, signal) => {
     exit = code ?? signal ?? 'unknown';
     poke();
   });
