@@ -77,7 +77,7 @@ describe('the Electron main process bundle under a recording stand-in', () => {
     while (!(await answersInitialize(url))) {
       if (Date.now() > deadline || app.exited)
         throw new Error(`${url} never answered. Output:\n${app.printed}`);
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 100)); // poll interval: the loop above has the deadline
     }
   });
 

@@ -36,6 +36,7 @@ export async function startCli(
   const exitEvent = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   const closed = once(child, 'close');
   const exited = exitEvent.then(async (result) => {
+    // Not a sleep: resolves on 'close'; the 2 s only caps a grandchild holding the pipes.
     await Promise.race([closed, new Promise((r) => setTimeout(r, 2000).unref())]);
     return result;
   });
