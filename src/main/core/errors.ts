@@ -17,6 +17,8 @@ export enum ErrorCode {
   Timeout = 'timeout',
   /** Saving these settings restarts a server with connected sessions: ask the user first. */
   RestartNeeded = 'restart_needed',
+  /** A secret was sealed by another shell (the app's OS keychain) and cannot be opened here. */
+  Sealed = 'sealed',
   Internal = 'internal',
 }
 

@@ -9,10 +9,15 @@ vi.mock('electron', () => ({
     isEncryptionAvailable: () => backend.available,
     getSelectedStorageBackend: () => backend.selected,
     encryptString: (s: string) => Buffer.from(`v10${s}`),
-    decryptString: (b: Buffer) => b.subarray(3).toString(),
+    decryptString: (b: Buffer) => {
+      if (b.subarray(0, 3).toString() !== 'v10')
+        throw new Error('Error while decrypting the ciphertext provided');
+      return b.subarray(3).toString();
+    },
   },
 }));
 const { SafeStorageCipher, systemCipher } = await import('./safe-storage-cipher');
+const { KeyFileCipher } = await import('../core/store/secret-cipher');
 const dir = mkdtempSync(join(tmpdir(), 'patchbay-cipher-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -40,6 +45,19 @@ describe('systemCipher', () => {
       expect(cipher.decrypt(Buffer.from('v10old-secret'))).toBe('old-secret');
     },
   );
+
+  it('opens what `patchbay serve` sealed with the key file in the same dir; seals with the keychain', () => {
+    const shared = mkdtempSync(join(tmpdir(), 'patchbay-cipher-shared-'));
+    try {
+      const sealedByServe = new KeyFileCipher(join(shared, 'secret.key')).encrypt('sk-from-serve');
+      const app = systemCipher(shared)!;
+      expect(app.decrypt(sealedByServe)).toBe('sk-from-serve');
+      expect(app.encrypt('sk-new').toString()).toBe('v10sk-new');
+      expect(() => app.decrypt(Buffer.from('not sealed by anyone'))).toThrow();
+    } finally {
+      rmSync(shared, { recursive: true, force: true });
+    }
+  });
 
   it('falls back when encryption is unavailable', () => {
     backend.available = false;

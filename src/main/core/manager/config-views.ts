@@ -4,6 +4,8 @@ import {
   type ServerConfigView,
   type ServerSettings,
 } from '@shared/server-config';
+import { ErrorCode, PatchbayError } from '../errors';
+import { isSealed } from '../store/server-store';
 
 /** A server as the UI may see it: secret values masked, the token reduced to "set". */
 export function toView(c: ServerConfig): ServerConfigView {
@@ -33,6 +35,26 @@ export function mergeSecrets(
   if (removeToken) delete merged.token;
   else if (merged.token === undefined && previous?.token !== undefined) merged.token = previous.token;
   return merged;
+}
+
+/** The secrets of a server this shell cannot open, by name: env keys, and "its key". */
+export function sealedSecrets(c: ServerConfig): string[] {
+  const names = c.env.filter((e) => e.secret && isSealed(e.value)).map((e) => e.key);
+  if (isSealed(c.token)) names.push('its key');
+  return names;
+}
+
+/** Refuses to use a server whose secrets another shell sealed: saying which, and what to do. */
+export function assertSecretsOpen(c: ServerConfig, doing: string): void {
+  const sealed = sealedSecrets(c);
+  if (sealed.length === 0) return;
+  throw new PatchbayError(
+    ErrorCode.Sealed,
+    `Cannot ${doing} "${c.name}": ${sealed.join(', ')} ${sealed.length === 1 ? 'was' : 'were'} saved by ` +
+      `another Patchbay (the desktop app's OS keychain) and cannot be opened here. Use it from ` +
+      `there, or enter ${sealed.length === 1 ? 'it' : 'them'} again in Edit.`,
+    { data: { sealed } },
+  );
 }
 
 /** The secret values of a server, for redaction in frames and logs. */

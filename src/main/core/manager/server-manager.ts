@@ -38,7 +38,7 @@ import {
   withKey,
 } from '@shared/connect';
 import { existingForScan, toServerInput } from './client-import';
-import { type ExportFile, mergeSecrets, toExport, toView } from './config-views';
+import { type ExportFile, assertSecretsOpen, mergeSecrets, toExport, toView } from './config-views';
 import { type FrameQuery, matchesQuery } from './frame-query';
 import { RunningServers, type ServerStatus } from './running-servers';
 import type { SessionInfo } from './session-info';
@@ -213,6 +213,7 @@ export class ServerManager extends EventEmitter<ManagerEvents> {
   /** Starts a server on its own port; a taken port is an error naming it, never a new URL. */
   async start(id: string): Promise<ServerStatus> {
     const config = this.config(id);
+    assertSecretsOpen(config, 'start');
     await this.running.start(config, this.frameHistorySettings().enabled);
     this.store.setRunning(id, true);
     return this.status(id);
@@ -346,8 +347,10 @@ export class ServerManager extends EventEmitter<ManagerEvents> {
   }
 
   /** How clients reach a server: its stable URL (running or not) and its token. */
-  private connectServer(id: string): ConnectServer {
+  /** `withToken`: the real key is handed out, so it must be one this shell can open. */
+  private connectServer(id: string, withToken = false): ConnectServer {
     const c = this.config(id);
+    if (withToken && c.token !== undefined) assertSecretsOpen({ ...c, env: [] }, 'give the key of');
     const host =
       c.host === '0.0.0.0' || c.host === '::' ? '127.0.0.1' : c.host.includes(':') ? `[${c.host}]` : c.host;
     const base = `http://${host}:${c.port}`;
@@ -364,7 +367,7 @@ export class ServerManager extends EventEmitter<ManagerEvents> {
    * Kept out of `ServerStatus` (broadcast often); the UI asks for them when copying.
    */
   connectUrls(id: string): ConnectUrls {
-    const server = this.connectServer(id);
+    const server = this.connectServer(id, true);
     return { url: withKey(server.url, server.token), sseUrl: withKey(server.sseUrl!, server.token) };
   }
 
@@ -373,14 +376,14 @@ export class ServerManager extends EventEmitter<ManagerEvents> {
    * (e.g. copying to the clipboard): the UI gets the token masked.
    */
   clientSnippets(id: string, options: { revealToken?: boolean } = {}): ClientSnippet[] {
-    const server = this.connectServer(id);
+    const server = this.connectServer(id, options.revealToken);
     if (server.token && !options.revealToken) server.token = SECRET_MASK;
     return clientSnippets(server);
   }
 
   /** Writes the server into a client's config file (backup kept, other entries untouched). */
   addToClient(id: string, client: FileClientId, force = false): Promise<WriteResult> {
-    return addToClient(client, this.connectServer(id), { ...this.locations(), force });
+    return addToClient(client, this.connectServer(id, true), { ...this.locations(), force });
   }
 
   removeFromClient(id: string, client: FileClientId): Promise<WriteResult> {

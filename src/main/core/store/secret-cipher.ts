@@ -42,3 +42,30 @@ export class KeyFileCipher implements SecretCipher {
     return Buffer.concat([decipher.update(data.subarray(IV + TAG)), decipher.final()]).toString('utf8');
   }
 }
+
+/**
+ * Seals with `primary`; opens with the first cipher that can. The app and `patchbay serve`
+ * may share a data dir: the app's keychain cipher still opens what the key file sealed.
+ */
+export class CipherChain implements SecretCipher {
+  constructor(
+    private readonly primary: SecretCipher,
+    private readonly readers: readonly SecretCipher[],
+  ) {}
+
+  encrypt(plain: string): Buffer {
+    return this.primary.encrypt(plain);
+  }
+
+  decrypt(data: Buffer): string {
+    let first: unknown;
+    for (const cipher of [this.primary, ...this.readers]) {
+      try {
+        return cipher.decrypt(data);
+      } catch (err) {
+        first ??= err;
+      }
+    }
+    throw first;
+  }
+}

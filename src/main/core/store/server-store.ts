@@ -16,6 +16,18 @@ const TOKEN = 'token';
 const envSecret = (key: string) => `env:${key}`;
 
 /**
+ * A secret this shell cannot open (another shell sealed it, e.g. the app's OS keychain seen
+ * from `patchbay serve`) stands in the config as this prefix + its sealed bytes: it is kept
+ * exactly on every save, never used, and the server refuses to start until it is re-entered.
+ */
+const SEALED = '\u0000sealed:';
+
+/** Whether a secret value is one this shell could not open (see SEALED). */
+export function isSealed(value: string | undefined): boolean {
+  return value?.startsWith(SEALED) === true;
+}
+
+/**
  * Servers on disk. Secret values (env vars marked secret, the token) live encrypted in
  * their own table; the settings JSON never holds them. Every write is one transaction.
  */
@@ -96,9 +108,21 @@ export class ServerStore {
   private writeSecrets(c: ServerConfig): void {
     for (const e of c.env) {
       if (e.secret && e.value !== undefined)
-        this.stmts.putSecret.run(c.id, envSecret(e.key), this.cipher.encrypt(e.value));
+        this.stmts.putSecret.run(c.id, envSecret(e.key), this.seal(e.value));
     }
-    if (c.token !== undefined) this.stmts.putSecret.run(c.id, TOKEN, this.cipher.encrypt(c.token));
+    if (c.token !== undefined) this.stmts.putSecret.run(c.id, TOKEN, this.seal(c.token));
+  }
+
+  private seal(value: string): Buffer {
+    return isSealed(value) ? Buffer.from(value.slice(SEALED.length), 'base64') : this.cipher.encrypt(value);
+  }
+
+  private open(sealed: Buffer): string {
+    try {
+      return this.cipher.decrypt(sealed);
+    } catch {
+      return SEALED + sealed.toString('base64');
+    }
   }
 
   private fromRow(r: Row): ServerConfig {
@@ -106,7 +130,7 @@ export class ServerStore {
       ServerConfig,
       'id' | 'name' | 'port' | 'createdAt' | 'updatedAt'
     >;
-    const secrets = new Map(this.stmts.secrets.all(r.id).map((s) => [s.name, this.cipher.decrypt(s.value)]));
+    const secrets = new Map(this.stmts.secrets.all(r.id).map((s) => [s.name, this.open(s.value)]));
     const config: ServerConfig = {
       ...settings,
       env: settings.env.map((e) => (e.secret ? { ...e, value: secrets.get(envSecret(e.key)) ?? '' } : e)),
