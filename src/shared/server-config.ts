@@ -105,9 +105,9 @@ export interface ServerConfig extends Omit<ServerSettings, 'port'> {
 
 /**
  * Whether a new server requires a key (its token, sent as `Authorization: Bearer` or
- * `?key=`) unless told otherwise. Off until every test connects with the key (issue 16).
+ * `?key=`) unless told otherwise: any local program could otherwise drive its server.
  */
-export const KEY_BY_DEFAULT = false;
+export const KEY_BY_DEFAULT = true;
 
 /** The mask shown instead of a secret value. */
 export const SECRET_MASK = '••••••••';

@@ -183,9 +183,11 @@ describe('patchbay serve with a data dir', () => {
     const m = ServerManager.open({ dataDir });
     const s = await m.create({ name: 'kept', command: process.execPath, args: [FIXTURE] });
     await m.start(s.id);
+    const pasted = m.connectUrls(s.id).url; // with the server's key, stable across restarts
+    expect(pasted).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${s.port}/mcp\\?key=`));
     await m.shutdown(); // as if the app quit with it running
     const cli = await startCli(['serve', '--data-dir', dataDir, '--port', '0'], /kept: (http:\/\/\S+)/);
-    expect(cli.match[1]).toBe(`http://127.0.0.1:${s.port}/mcp`);
+    expect(cli.match[1]).toBe(pasted);
     expect(await cli.stop('SIGTERM')).toBe(0);
   });
 });

@@ -38,7 +38,8 @@ beforeAll(async () => {
       name,
       command: process.execPath,
       args: [FIXTURE],
-      ...(token ? { token } : {}),
+      // No token: the user turned "Require a key" off (a new server has one by default).
+      ...(token ? { token } : { requireKey: false }),
     });
     ids.set(name, created.id);
     const status = await manager.start(created.id);

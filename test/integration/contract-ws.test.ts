@@ -8,6 +8,7 @@ import { ApiHub } from '../../src/main/core/api/api-hub';
 import { ServerManager } from '../../src/main/core/manager/server-manager';
 import { type HeadlessShell, startHeadlessShell } from '../../src/main/headless';
 import { type Snapshot, WS_PATH, commands, events } from '../../src/shared/contract';
+import type { ConnectUrls } from '../../src/shared/connect';
 import type { Frame } from '../../src/shared/frames';
 import type { ServerConfigView } from '../../src/shared/server-config';
 import type { ServerStatus, StderrEntry } from '../../src/shared/status';
@@ -84,11 +85,12 @@ describe('the contract over the WebSocket binding', () => {
 
     const started = await api.ok<ServerStatus>('servers.start', { id: s.id });
     expect(started.url).toBe(`http://127.0.0.1:${s.port}/mcp`);
-    // No key on this server: the URLs to paste are the bare ones (keyed: manager.test.ts).
-    expect(await api.ok('servers.connectUrls', { id: s.id })).toEqual({
-      url: started.url,
-      sseUrl: `http://127.0.0.1:${s.port}/sse`,
-    });
+    // A new server has a key: the URLs to paste carry it; the status (broadcast) never does.
+    expect(s.hasToken).toBe(true);
+    const { url: keyed, sseUrl } = await api.ok<ConnectUrls>('servers.connectUrls', { id: s.id });
+    expect(keyed).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${s.port}/mcp\\?key=[\\w-]{43}$`));
+    expect(sseUrl).toBe(`http://127.0.0.1:${s.port}/sse?key=${new URL(keyed).searchParams.get('key')}`);
+    expect(JSON.stringify(started)).not.toContain(new URL(keyed).searchParams.get('key'));
     await api.waitEvent(
       (e) => e.name === 'server.status' && (e.payload as ServerStatus).state.status === 'running',
     );
@@ -97,8 +99,8 @@ describe('the contract over the WebSocket binding', () => {
 
     const frames = await api.ok<Snapshot<Frame>>('frames.subscribe', { id: s.id });
     const logs = await api.ok<Snapshot<StderrEntry>>('logs.subscribe', { id: s.id });
-    await mcpCall(started.url!, 'echo', { text: `hello ${secret}` });
-    await mcpCall(started.url!, 'stderr', { lines: 2, text: 'to the log' });
+    await mcpCall(keyed, 'echo', { text: `hello ${secret}` });
+    await mcpCall(keyed, 'stderr', { lines: 2, text: 'to the log' });
     await api.waitEvent((e) => e.name === 'client.seen');
     await api.waitEvent((e) => e.name === 'logs.batch' && JSON.stringify(e.payload).includes('to the log 2'));
     await api.waitEvent((e) => e.name === 'frames.batch');
@@ -166,7 +168,7 @@ describe('the contract over the WebSocket binding', () => {
 
     // Ending a session from the UI: the client's next request is refused with 404.
     const held = new Client({ name: 'held-open', version: '7' });
-    const heldTransport = new StreamableHTTPClientTransport(new URL(started.url!));
+    const heldTransport = new StreamableHTTPClientTransport(new URL(keyed));
     await held.connect(heldTransport);
     const sessionId = heldTransport.sessionId!;
     const before = await api.ok<ServerStatus>('servers.status', { id: s.id });

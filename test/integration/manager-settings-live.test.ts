@@ -24,9 +24,9 @@ async function runningWithClient() {
     () => m.shutdown(),
   );
   const s = await m.create({ name: 'live', command: process.execPath, args: [FIXTURE] });
-  const url = (await m.start(s.id)).url!;
+  const url = (await m.start(s.id)).url!; // bare: no key
   const client = new Client({ name: 'settings-watcher', version: '3.1' });
-  const transport = new StreamableHTTPClientTransport(new URL(url));
+  const transport = new StreamableHTTPClientTransport(new URL(m.connectUrls(s.id).url));
   await client.connect(transport);
   cleanups.push(() => client.close());
   const call = async (name: string, args: Record<string, unknown> = {}) =>

@@ -37,6 +37,12 @@ const fixture = (name: string, extra: object = {}) => ({
   ...extra,
 });
 
+/** Starts a server and gives the URL a client pastes: with its key when it has one (the default). */
+async function startForClients(m: ServerManager, id: string): Promise<string> {
+  await m.start(id);
+  return m.connectUrls(id).url;
+}
+
 async function callTool(url: string, name: string, args: Record<string, unknown> = {}): Promise<string> {
   const client = new Client({ name: 'manager-test', version: '1' });
   await client.connect(new StreamableHTTPClientTransport(new URL(url)));
@@ -124,15 +130,18 @@ describe('ServerManager', () => {
     const s = await m.create(fixture('stable'));
     const url = (await m.start(s.id)).url!;
     expect(url).toBe(`http://127.0.0.1:${s.port}/mcp`);
+    const withKey = m.connectUrls(s.id).url; // the server's key is stable too
     await m.update(s.id, fixture('stable renamed'));
     expect(m.status(s.id).url).toBe(url); // restarted with new settings, same URL
     expect((await m.restart(s.id)).url).toBe(url);
-    expect(await callTool(url, 'echo', { text: 'ok' })).toBe('ok');
+    expect(m.connectUrls(s.id).url).toBe(withKey);
+    expect(await callTool(withKey, 'echo', { text: 'ok' })).toBe('ok');
     await m.shutdown();
     const again = manager(dir);
     const [restored] = await again.restore();
     expect(restored!.url).toBe(url);
-    expect(await callTool(url, 'echo', { text: 'still' })).toBe('still');
+    expect(again.connectUrls(s.id).url).toBe(withKey);
+    expect(await callTool(withKey, 'echo', { text: 'still' })).toBe('still');
   });
 
   it('says which port is taken at start, and never moves to another one', async () => {
@@ -173,7 +182,7 @@ describe('ServerManager', () => {
   it('reports sessions and the clients seen', async () => {
     const m = manager(dataDir());
     const s = await m.create(fixture('clients'));
-    const url = (await m.start(s.id)).url!;
+    const url = await startForClients(m, s.id);
     const seen: string[] = [];
     m.on('client-seen', (e) => seen.push(`${e.session.clientInfo?.name}@${e.session.protocolVersion}`));
     const client = new Client({ name: 'visible-client', version: '2.0' });
@@ -189,7 +198,7 @@ describe('ServerManager', () => {
     const m = ServerManager.open({ dataDir: dir, shutdownTimeoutMs: 3000, activityBucketMs: 200 });
     open.push(m);
     const s = await m.create(fixture('busy'));
-    const url = (await m.start(s.id)).url!;
+    const url = await startForClients(m, s.id);
     expect(m.status(s.id).activity?.every((n) => n === 0)).toBe(true);
     // Each callTool is initialize + tools/call on its own session; ending them keeps their count.
     for (let i = 0; i < 3; i++) await callTool(url, 'echo', { text: String(i) });
@@ -206,7 +215,7 @@ describe('ServerManager', () => {
   it('counts the open bucket in the picture: requests show before their bucket closes', async () => {
     const m = manager(dataDir()); // 10 s buckets: the calls land before the first closes
     const s = await m.create(fixture('live-bucket'));
-    const url = (await m.start(s.id)).url!;
+    const url = await startForClients(m, s.id);
     for (let i = 0; i < 2; i++) await callTool(url, 'echo', { text: String(i) });
     const activity = m.status(s.id).activity!;
     expect(activity).toHaveLength(12);
@@ -257,7 +266,7 @@ describe('ServerManager', () => {
     const m = manager(dir);
     m.setFrameHistory({ enabled: true, maxFrames: 6, maxAgeMs: 60_000 });
     const s = await m.create(fixture('history'));
-    const url = (await m.start(s.id)).url!;
+    const url = await startForClients(m, s.id);
     await callTool(url, 'echo', { text: 'remember me' });
     await until(() => m.frames(s.id, { history: true, text: 'remember me' }).length > 0, 2000, 'history');
     expect(m.frames(s.id, { history: true }).length).toBeLessThanOrEqual(6);

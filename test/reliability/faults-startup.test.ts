@@ -65,7 +65,8 @@ describe('a port already in use at start', () => {
     managers.push(m);
     const a = await m.create({ name: 'running', command: process.execPath, args: [FIXTURE] });
     const b = await m.create({ name: 'blocked', command: process.execPath, args: [FIXTURE] });
-    const urlA = (await m.start(a.id)).url!;
+    await m.start(a.id);
+    const urlA = m.connectUrls(a.id).url;
     expect(await echo(urlA, 'before')).toBe('before');
     await m.stop(b.id);
     await squatter(b.port);
