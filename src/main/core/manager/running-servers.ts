@@ -1,6 +1,7 @@
 import type { ServerConfig } from '@shared/server-config';
 import type { ServerStatus, SessionInfo } from '@shared/status';
 import { toPatchbayError } from '../errors';
+import { assertSecretsOpen } from './config-views';
 import { type Endpoint, startEndpoint } from '../http/endpoint-server';
 import type { FrameBatch } from '../inspect/frame-tap';
 import { ServerRuntime } from '../routing/server-runtime';
@@ -67,6 +68,7 @@ export class RunningServers {
     };
     this.running.set(config.id, entry);
     try {
+      assertSecretsOpen(config, 'start'); // in its status too, for a restore that cannot start it
       entry.endpoint = await startEndpoint(runtime, {
         host: config.host,
         port: config.port,

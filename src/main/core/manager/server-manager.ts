@@ -213,7 +213,6 @@ export class ServerManager extends EventEmitter<ManagerEvents> {
   /** Starts a server on its own port; a taken port is an error naming it, never a new URL. */
   async start(id: string): Promise<ServerStatus> {
     const config = this.config(id);
-    assertSecretsOpen(config, 'start');
     await this.running.start(config, this.frameHistorySettings().enabled);
     this.store.setRunning(id, true);
     return this.status(id);
