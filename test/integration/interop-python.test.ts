@@ -5,30 +5,15 @@
 // package is missing.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE, STATELESS_FIXTURE } from '../support/engine-client';
 import { EVERYTHING_COMMAND, firstText, type Proxy, startProxy, stopProxy } from '../support/patchbay-proxy';
-import { type PythonClient, startPythonClient } from '../support/python-client';
-import { pythonMcp } from '../support/python-venv';
+import { usePythonClient } from '../support/python-client';
 
 const BIG = 2 * 1024 * 1024;
 
-let skip: string | undefined;
-let pyClient: PythonClient | undefined;
-beforeAll(async () => {
-  const py = await pythonMcp();
-  if ('skip' in py) {
-    skip = py.skip;
-    console.log(`python interop tests skip: ${skip}`);
-  } else pyClient = await startPythonClient(py.python);
-}, 420_000);
-afterAll(() => pyClient?.stop());
-
 /** The Python client, or a skip with the reason there is none. */
-function python(ctx: TestContext): PythonClient {
-  if (!pyClient) ctx.skip(skip ?? 'the python client did not start');
-  return pyClient;
-}
+const python = usePythonClient('python interop tests');
 
 const TARGETS = [
   {

@@ -3,6 +3,8 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
+import { afterAll, beforeAll, type TestContext } from 'vitest';
+import { pythonMcp } from './python-venv';
 
 const SCRIPT = join(import.meta.dirname, 'python-mcp-client.py');
 
@@ -17,6 +19,30 @@ export interface PythonReport {
   allX: boolean;
 }
 
+/** A modern-only scenario for python-mcp-client.py's `run_modern`: which tools play which part. */
+export interface PythonModernJob {
+  /** A pinned modern version, e.g. `2026-07-28` (no probe, no fallback). */
+  mode: string;
+  progress: { tool: string; arguments: Record<string, unknown>; steps: number };
+  elicit: { tool: string; arguments: Record<string, unknown>; answer: Record<string, unknown> };
+  listen: { uri: string; trigger: { tool: string; arguments: Record<string, unknown> }; timeoutS: number };
+}
+
+/** What `run_modern` reports. */
+export interface PythonModernReport {
+  protocolVersion: string;
+  tools: string[];
+  progress: number[];
+  progressText: string;
+  /** Each elicitation the client answered: `key` is the input request's key (MRTR). */
+  elicitations: { key: string; message: string }[];
+  elicitText: string;
+  /** The resource subscriptions the listen's acknowledgment honored. */
+  honored: string[];
+  /** The URIs of `resources/updated` events the listen delivered (the first one, if any). */
+  updated: string[];
+}
+
 export interface PythonClient {
   /**
    * Connects to `url` (negotiating the client's default way, `auto`, unless `mode` says
@@ -29,6 +55,8 @@ export interface PythonClient {
     args: Record<string, unknown>,
     options?: { progressSteps?: number; timeoutMs?: number; mode?: 'auto' | 'legacy' },
   ): Promise<PythonReport>;
+  /** Runs a modern-only scenario against `url`; rejects with the Python error. */
+  modern(url: string, job: PythonModernJob, timeoutMs?: number): Promise<PythonModernReport>;
   stop(): Promise<void>;
 }
 
@@ -62,17 +90,32 @@ export async function startPythonClient(python: string, readyTimeoutMs = 120_000
 
   await nextLine(readyTimeoutMs, 'start-up');
   let queue: Promise<unknown> = Promise.resolve();
+  // Jobs run one at a time: each writes one stdin line and reads one stdout line.
+  function send<T>(job: Record<string, unknown>, timeoutMs: number, what: string): Promise<T> {
+    const done = queue.then(async () => {
+      child.stdin.write(`${JSON.stringify(job)}\n`);
+      const answer = JSON.parse(await nextLine(timeoutMs, what)) as T | { error: string };
+      if (answer && typeof answer === 'object' && 'error' in answer)
+        throw new Error(`python client: ${answer.error}`);
+      return answer;
+    });
+    queue = done.catch(() => {});
+    return done;
+  }
   return {
     call(url, tool, args, { progressSteps = 0, timeoutMs = 60_000, mode = 'auto' } = {}) {
-      const job = queue.then(async () => {
-        child.stdin.write(`${JSON.stringify({ url, tool, arguments: args, progressSteps, mode })}\n`);
-        const answer = JSON.parse(await nextLine(timeoutMs, `${tool} at ${url}`)) as
-          PythonReport | { error: string };
-        if ('error' in answer) throw new Error(`python client: ${answer.error}`);
-        return answer;
-      });
-      queue = job.catch(() => {});
-      return job;
+      return send<PythonReport>(
+        { url, tool, arguments: args, progressSteps, mode },
+        timeoutMs,
+        `${tool} at ${url}`,
+      );
+    },
+    modern(url, job, timeoutMs = 60_000) {
+      return send<PythonModernReport>(
+        { scenario: 'modern', url, ...job },
+        timeoutMs,
+        `the modern scenario at ${url}`,
+      );
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -82,5 +125,27 @@ export async function startPythonClient(python: string, readyTimeoutMs = 120_000
       await exited;
       clearTimeout(timer);
     },
+  };
+}
+
+/**
+ * Registers this test file's hooks: one Python client started with the shared venv's python
+ * (`pythonMcp`) before all tests, stopped after. Returns a getter that gives the client to a
+ * test, or skips the test with the reason there is none (no python3, no package…).
+ */
+export function usePythonClient(label: string): (ctx: TestContext) => PythonClient {
+  let skip: string | undefined;
+  let client: PythonClient | undefined;
+  beforeAll(async () => {
+    const py = await pythonMcp();
+    if ('skip' in py) {
+      skip = py.skip;
+      console.log(`${label} skip: ${skip}`);
+    } else client = await startPythonClient(py.python);
+  }, 420_000);
+  afterAll(() => client?.stop());
+  return function python(ctx: TestContext): PythonClient {
+    if (!client) return ctx.skip(skip ?? 'the python client did not start');
+    return client;
   };
 }
