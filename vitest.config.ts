@@ -9,7 +9,13 @@ export default defineConfig({
     projects: [
       {
         resolve: { alias },
-        test: { name: 'unit', include: ['src/**/*.test.ts', 'src/**/*.test.tsx'], environment: 'node' },
+        test: {
+          name: 'unit',
+          include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
+          environment: 'node',
+          // No process, no socket: the tier that answers in seconds (README, "Tests").
+          setupFiles: ['./test/support/unit-tier-guard.ts'],
+        },
       },
       {
         resolve: { alias },

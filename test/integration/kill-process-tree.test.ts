@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ErrorCode, PatchbayError } from '../errors';
-import { isProcessAlive, killProcessTree, type KillFn } from './kill-process-tree';
+import { ErrorCode, PatchbayError } from '../../src/main/core/errors';
+import { isProcessAlive, killProcessTree, type KillFn } from '../../src/main/core/stdio/kill-process-tree';
 
 function errno(code: string): NodeJS.ErrnoException {
   return Object.assign(new Error(`kill ${code}`), { code });

@@ -3,9 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IPC } from '@shared/contract';
-import { ApiHub } from '../core/api/api-hub';
-import { ServerManager } from '../core/manager/server-manager';
-import { type IpcEventLike, type IpcMainLike, type WebContentsLike, bindIpc } from './ipc-binding';
+import { ApiHub } from '../../src/main/core/api/api-hub';
+import { ServerManager } from '../../src/main/core/manager/server-manager';
+import {
+  type IpcEventLike,
+  type IpcMainLike,
+  type WebContentsLike,
+  bindIpc,
+} from '../../src/main/electron/ipc-binding';
 
 // No Electron runtime exists here: these two fakes stand in for ipcMain and a window's
 // webContents, and nothing else is faked (the manager and its database are real).

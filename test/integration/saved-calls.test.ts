@@ -2,8 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ServerManager } from '../manager/server-manager';
-import { MAX_OUTCOME_CHARS, MAX_SAVED_CALLS } from './saved-calls';
+import { ServerManager } from '../../src/main/core/manager/server-manager';
+import { MAX_OUTCOME_CHARS, MAX_SAVED_CALLS } from '../../src/main/core/store/saved-calls';
 
 describe('SavedCallStore', () => {
   let m: ServerManager | undefined;

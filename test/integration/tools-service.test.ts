@@ -1,8 +1,8 @@
 import type { ToolOutcome, ToolProgress, ToolServerRequest } from '@shared/tools';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fixtureConfig } from '../../../../test/support/engine-client';
-import { ServerRuntime } from '../routing/server-runtime';
-import { ToolsService } from './tools-service';
+import { fixtureConfig } from '../support/engine-client';
+import { ServerRuntime } from '../../src/main/core/routing/server-runtime';
+import { ToolsService } from '../../src/main/core/tools/tools-service';
 
 /** Resolves with the first event of `name` that matches, within a deadline. */
 function nextEvent<T>(
