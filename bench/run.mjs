@@ -6,7 +6,8 @@
 //   --quick          a short run (< 60 s) for development; writes JSON, prints the tables,
 //                    leaves docs/BENCHMARKS.md alone
 //   --only=a,b       only these target ids (direct and the no-proxy HTTP floor are always kept); no docs
-//   --phases=a,b     only these phases: startup, latency, throughput, payload, idle; no docs
+//   --phases=a,b     only these phases: startup, latency, bridge, throughput, payload, idle; no docs
+//                    (a bridge-only run may still write its own section with --docs)
 //   --profile        start every proxy with --cpu-prof (profiles in bench/results/profiles/<run>);
 //                    numbers are skewed, so no docs
 //   --docs / --no-docs  force writing docs/BENCHMARKS.md on or off
@@ -21,9 +22,10 @@ import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { bridgedVsLegacy, openBridgeClient } from './lib/bridge.mjs';
 import { median, percentile, sequential, throughput } from './lib/client.mjs';
 import { cpuMsOf, memoryOf, strayDescendants, treeCpuMs, treeMemory } from './lib/procs.mjs';
-import { writeDocs, renderTables } from './lib/report.mjs';
+import { renderBridge, writeDocs, renderTables } from './lib/report.mjs';
 import { BENCH_TAP_OFF, ROOT, Target, preflight, targetSpecs } from './lib/targets.mjs';
 
 const FULL = {
@@ -31,6 +33,8 @@ const FULL = {
   warmupCalls: 500,
   latencyRounds: 5,
   latencyCallsPerRound: 500, // 2,500 timed calls per target
+  bridgeRounds: 250, // × bridgeBlock calls of each kind: 2,500 legacy + 2,500 bridged per Patchbay target
+  bridgeBlock: 10,
   concurrency: [1, 8, 32, 128],
   sessionCounts: [1, 8],
   throughputRounds: 5,
@@ -54,6 +58,7 @@ const QUICK = {
   warmupCalls: 100,
   latencyRounds: 2,
   latencyCallsPerRound: 150,
+  bridgeRounds: 40,
   concurrency: [1, 32],
   throughputRounds: 1,
   throughputWarmMs: 100,
@@ -80,12 +85,14 @@ const { values: opts } = parseArgs({
 });
 
 const config = opts.quick ? QUICK : FULL;
-const ALL_PHASES = ['startup', 'latency', 'throughput', 'payload', 'idle'];
+const ALL_PHASES = ['startup', 'latency', 'bridge', 'throughput', 'payload', 'idle'];
 const phases = new Set(opts.phases ? opts.phases.split(',').map((p) => p.trim()) : ALL_PHASES);
 for (const p of phases)
   if (!ALL_PHASES.includes(p)) throw new Error(`unknown phase ${p} (${ALL_PHASES.join(', ')})`);
 const partial = opts.only !== undefined || phases.size < ALL_PHASES.length;
 const writeDocsToo = opts['no-docs'] ? false : (opts.docs ?? (!opts.quick && !partial && !opts.profile));
+// The main tables need every other phase; the bridged section only its own.
+const mainPhasesRan = ALL_PHASES.every((p) => p === 'bridge' || phases.has(p)) && opts.only === undefined;
 
 const stamp = new Date()
   .toISOString()
@@ -242,8 +249,14 @@ async function main() {
   if (opts.render) {
     const result = JSON.parse(readFileSync(opts.render, 'utf8'));
     const tables = renderTables(result, relative(ROOT, opts.render));
-    if (opts.docs) log(`tables written to ${relative(ROOT, await writeDocs(tables))}`);
-    process.stdout.write(`${tables}\n`);
+    const bridged =
+      result.bridge && Object.keys(result.bridge).length > 0
+        ? renderBridge(result, relative(ROOT, opts.render))
+        : undefined;
+    // A partial run's main tables would replace the full ones: only its bridged section is written.
+    const main = result.meta.partial ? undefined : tables;
+    if (opts.docs) log(`tables written to ${relative(ROOT, await writeDocs(main, bridged))}`);
+    process.stdout.write(`${tables}\n${bridged ? `${bridged}\n` : ''}`);
     return 0;
   }
   const problems = preflight();
@@ -287,6 +300,7 @@ async function main() {
     startup: {},
     steady: {},
     latency: {},
+    bridge: {},
     throughput: {},
     payload: {},
     peaks: {},
@@ -409,6 +423,48 @@ async function main() {
     };
   }
   log(`p50: ${fmt(result.latency, (l) => `${l.p50.toFixed(3)} ms`)}`);
+
+  // 3b. A bridged 2026-07-28 call against a legacy session call, on each Patchbay target.
+  enter('bridge');
+  for (const t of phases.has('bridge') ? targets.filter((x) => x.spec.group === 'patchbay') : []) {
+    /** @type {Awaited<ReturnType<typeof openBridgeClient>> | undefined} */
+    let client;
+    try {
+      client = await openBridgeClient(t.url);
+      // Warm-up: the bridge's pooled session is opened by the first bridged call.
+      await bridgedVsLegacy(
+        client,
+        t.mainPid,
+        Math.ceil(config.warmupCalls / config.bridgeBlock / 2),
+        config.bridgeBlock,
+      );
+      const x = await bridgedVsLegacy(client, t.mainPid, config.bridgeRounds, config.bridgeBlock);
+      /** @type {Record<string, any>} */
+      const entry = {};
+      for (const kind of /** @type {const} */ (['legacy', 'bridged'])) {
+        const k = x[kind];
+        if (k.errors > 0) fail(t.id, `bridge ${kind}`, k.firstError);
+        entry[kind] = {
+          calls: k.times.length,
+          errors: k.errors,
+          p50: round3(percentile(k.times, 0.5)),
+          p90: round3(percentile(k.times, 0.9)),
+          p99: round3(percentile(k.times, 0.99)),
+          proxyCpuMsPerCall: k.times.length ? round3(k.cpuMs / k.times.length) : null,
+        };
+      }
+      entry.p50Delta = round3(entry.bridged.p50 - entry.legacy.p50);
+      result.bridge[t.id] = entry;
+    } catch (err) {
+      fail(t.id, 'bridge', err);
+    } finally {
+      await client?.close();
+    }
+  }
+  if (phases.has('bridge'))
+    log(
+      `bridged − legacy p50: ${fmt(result.bridge, (b) => `${b.legacy.p50.toFixed(3)} → ${b.bridged.p50.toFixed(3)} ms (${b.p50Delta >= 0 ? '+' : ''}${b.p50Delta.toFixed(3)})`)}`,
+    );
 
   // 4. Throughput: concurrent callers on 1 session, then on 8.
   enter('throughput');
@@ -606,11 +662,16 @@ async function main() {
   writeFileSync(jsonPath, `${JSON.stringify(result, null, 2)}\n`);
   log(`\nresults: ${relative(ROOT, jsonPath)} (${result.meta.durationS} s)`);
   const tables = renderTables(result, relative(ROOT, jsonPath));
+  const bridged = renderBridge(result, relative(ROOT, jsonPath));
   if (writeDocsToo) {
-    const docPath = await writeDocs(tables);
+    const docPath = await writeDocs(
+      mainPhasesRan ? tables : undefined,
+      phases.has('bridge') ? bridged : undefined,
+    );
     log(`tables written to ${relative(ROOT, docPath)}`);
   }
-  process.stdout.write(`${tables}\n`);
+  const anyMain = ALL_PHASES.some((p) => p !== 'bridge' && phases.has(p));
+  process.stdout.write(`${anyMain ? `${tables}\n` : ''}${phases.has('bridge') ? `${bridged}\n` : ''}`);
   if (result.errors.length > 0) log(`${result.errors.length} errors recorded (see "errors" in the JSON)`);
   return 0;
 }

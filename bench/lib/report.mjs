@@ -7,6 +7,10 @@ import { ROOT } from './targets.mjs';
 
 const BEGIN = '<!-- bench:begin (written by `npm run bench`; edit outside these markers) -->';
 const END = '<!-- bench:end -->';
+const BRIDGE_BEGIN = '<!-- bench:bridge:begin (written by `npm run bench`; edit outside these markers) -->';
+const BRIDGE_END = '<!-- bench:bridge:end -->';
+/** The issue's bound: a bridged call costs at most this much more than a legacy session call, p50. */
+const BRIDGE_BOUND_MS = 0.1;
 
 const mib = (/** @type {number} */ b) => (b ? `${(b / 2 ** 20).toFixed(1)} MiB` : '–');
 const ms = (/** @type {number | null | undefined} */ v, digits = 3) =>
@@ -389,6 +393,78 @@ export function renderTables(r, jsonPath) {
   return out.join('\n');
 }
 
+/**
+ * The bridged-call table: per Patchbay target, a legacy session's echo against the same echo
+ * sent as a 2026-07-28 stateless request (through the bridge), and their p50 difference.
+ * @param {any} r the run's JSON
+ * @param {string} jsonPath where it was written, relative to the repo
+ */
+export function renderBridge(r, jsonPath) {
+  const m = r.meta;
+  const mb = m.machineBefore;
+  const out = [];
+  out.push(
+    `Run \`${m.run}\` (${m.mode}${m.partial ? ', partial' : ''}${m.profile ? ', with --cpu-prof: skewed' : ''}), ${m.startedAt.slice(0, 16).replace('T', ' ')} UTC; raw figures in \`${jsonPath}\`. ` +
+      `Machine: ${mb.nproc} × ${mb.cpuModel}; load before ${mb.loadavg.join(', ')}, after ${m.machineAfter?.loadavg.join(', ') ?? '?'}. ` +
+      `Patchbay ${m.versions.patchbay}.`,
+  );
+  out.push('');
+  const n = (m.config.bridgeRounds ?? 0) * (m.config.bridgeBlock ?? 0);
+  out.push(
+    `### Bridged 2026-07-28 call vs legacy session call, 100 B echo (${n.toLocaleString('en-US')} calls of each, alternating blocks of ${m.config.bridgeBlock})`,
+  );
+  out.push('');
+  out.push(
+    head([
+      'target',
+      'legacy p50 ms',
+      'bridged p50 ms',
+      'p50 bridged − legacy',
+      `≤ +${BRIDGE_BOUND_MS} ms`,
+      'legacy p90 / p99',
+      'bridged p90 / p99',
+      'proxy CPU ms/call, legacy',
+      'proxy CPU ms/call, bridged',
+    ]),
+  );
+  const targets = /** @type {{ id: string, label: string, group: string }[]} */ (r.targets);
+  for (const t of targets.filter((x) => x.group === 'patchbay')) {
+    const b = r.bridge?.[t.id];
+    if (!b) {
+      out.push(row([t.label, 'failed', '', '', '', '', '', '', '']));
+      continue;
+    }
+    const d = b.bridged.p50 - b.legacy.p50;
+    out.push(
+      row([
+        t.label,
+        ms(b.legacy.p50),
+        ms(b.bridged.p50),
+        `${d >= 0 ? '+' : ''}${ms(d)}`,
+        d <= BRIDGE_BOUND_MS ? '✅' : '❌',
+        `${ms(b.legacy.p90)} / ${ms(b.legacy.p99)}`,
+        `${ms(b.bridged.p90)} / ${ms(b.bridged.p99)}`,
+        ms(b.legacy.proxyCpuMsPerCall),
+        ms(b.bridged.proxyCpuMsPerCall),
+      ]),
+    );
+  }
+  out.push('');
+  out.push(
+    'Both kinds go through the same Patchbay process in front of the fixture, from the same raw node:http client ' +
+      '(`bench/lib/bridge.mjs`, no SDK) on one keep-alive connection: legacy = `tools/call` on a 2025-11-25 session ' +
+      'the client opened; bridged = the same call as a stateless 2026-07-28 request (envelope in `_meta`, ' +
+      '`MCP-Protocol-Version`/`Mcp-Method`/`Mcp-Name` headers), which Patchbay runs on the legacy session its bridge keeps. ' +
+      'Blocks alternate so drift hits both alike; proxy CPU from /proc (10 ms ticks) over each block.',
+  );
+  const errors = (r.errors ?? []).filter((/** @type {any} */ e) => String(e.what).startsWith('bridge'));
+  if (errors.length > 0) {
+    out.push('');
+    for (const e of errors) out.push(`- ${e.target}, ${e.what}: ${shortError(e.message)}`);
+  }
+  return out.join('\n');
+}
+
 /** @param {string} message */
 function shortError(message) {
   let text = String(message);
@@ -401,24 +477,18 @@ function shortError(message) {
 }
 
 /**
- * Replaces the generated block of docs/BENCHMARKS.md (creating the file around it if needed),
- * formatted by the repo's Prettier so `npm run lint` stays clean.
+ * Replaces the generated blocks of docs/BENCHMARKS.md (creating the file or a block where
+ * missing): the main tables and the bridged-call section, each only when given. Formatted by
+ * the repo's Prettier so `npm run lint` stays clean.
+ * @param {string | undefined} tables @param {string | undefined} [bridged]
  */
-export async function writeDocs(/** @type {string} */ tables) {
+export async function writeDocs(tables, bridged) {
   const path = join(ROOT, 'docs/BENCHMARKS.md');
-  const block = `${BEGIN}\n${tables}\n${END}`;
-  let text;
-  if (existsSync(path)) {
-    const old = readFileSync(path, 'utf8');
-    const a = old.indexOf(BEGIN);
-    const b = old.indexOf(END);
-    text =
-      a !== -1 && b > a
-        ? `${old.slice(0, a)}${block}${old.slice(b + END.length)}`
-        : `${old.trimEnd()}\n\n${block}\n`;
-  } else {
-    text = `# Benchmarks\n\n\`npm run bench\` (about 8 minutes; \`-- --quick\` for a short run) writes the block below and a JSON file per run in \`bench/results/\`.\n\n${block}\n`;
-  }
+  let text = existsSync(path)
+    ? readFileSync(path, 'utf8')
+    : '# Benchmarks\n\n`npm run bench` (about 8 minutes; `-- --quick` for a short run) writes the blocks below and a JSON file per run in `bench/results/`.\n';
+  if (tables !== undefined) text = replaceBlock(text, BEGIN, END, tables);
+  if (bridged !== undefined) text = replaceBlock(text, BRIDGE_BEGIN, BRIDGE_END, bridged);
   try {
     const prettier = await import('prettier');
     const options = (await prettier.resolveConfig(path)) ?? {};
@@ -428,4 +498,19 @@ export async function writeDocs(/** @type {string} */ tables) {
   }
   writeFileSync(path, text);
   return path;
+}
+
+/** `text` with the block between `begin` and `end` replaced by `body` (appended when absent). */
+function replaceBlock(
+  /** @type {string} */ text,
+  /** @type {string} */ begin,
+  /** @type {string} */ end,
+  /** @type {string} */ body,
+) {
+  const block = `${begin}\n${body}\n${end}`;
+  const a = text.indexOf(begin);
+  const b = text.indexOf(end, a);
+  return a !== -1 && b > a
+    ? `${text.slice(0, a)}${block}${text.slice(b + end.length)}`
+    : `${text.trimEnd()}\n\n${block}\n`;
 }
