@@ -619,13 +619,20 @@ describe('legacy HTTP+SSE (2024-11-05)', () => {
       });
       expect(unknown.status).toBe(404);
       s.destroy();
-      await sleep(200);
-      const gone = await fetch(messages, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 4, method: 'ping' }),
-      });
-      expect(gone.status).toBe(404);
+      const ping = async () =>
+        (
+          await fetch(messages, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ jsonrpc: '2.0', id: 4, method: 'ping' }),
+          })
+        ).status;
+      let status = await ping();
+      for (const deadline = Date.now() + 10_000; status !== 404 && Date.now() < deadline;) {
+        await sleep(50); // poll interval: the loop has the deadline
+        status = await ping();
+      }
+      expect(status).toBe(404);
     },
     T,
   );
@@ -952,8 +959,17 @@ describe('a client that stops reading', () => {
       const again = stream(port, { headers: { accept: 'text/event-stream', 'mcp-session-id': session } });
       onCleanup(() => again.destroy());
       expect((await again.response()).status).toBe(200);
-      await sleep(300);
-      expect(sseMessages(again.text()).length).toBeLessThanOrEqual(50);
+      // A marker sent now arrives after whatever was still queued: count up to it, no sleep.
+      const marker = await postRpc(port, toolCall('marker', 'flood', { count: 1, size: 7 }), {
+        'mcp-session-id': session,
+        accept: 'application/json',
+      });
+      expect(marker.status).toBe(200);
+      const isMarker = (m: { msg: Record<string, unknown> }) =>
+        (m.msg['params'] as { data?: unknown } | undefined)?.data === 'fffffff';
+      await until(() => sseMessages(again.text()).some(isMarker), 10_000, 'the marker on the new stream');
+      const delivered = sseMessages(again.text());
+      expect(delivered.findIndex(isMarker)).toBeLessThanOrEqual(50); // at most maxQueued before it
     },
     T,
   );

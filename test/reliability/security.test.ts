@@ -197,7 +197,12 @@ describe('secrets never leave through a sink', () => {
     await client.callTool({ name: 'crash', arguments: {} }).catch(() => undefined);
     await until(() => m.status(created.id).state.status === 'crashed', 5000, 'the crash');
     await client.close().catch(() => undefined);
-    await new Promise((r) => setTimeout(r, 300)); // frame batches reach the history
+    // Frame batches reach the history: the checks below must see them there, not an empty table.
+    await until(
+      () => m.frames(created.id, { history: true, text: 'all-u' }).length >= secrets.length * 2,
+      10_000,
+      'the escaped calls in the frame history',
+    );
 
     for (const [name, args] of [
       ['servers.list', undefined],
