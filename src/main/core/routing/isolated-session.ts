@@ -11,7 +11,7 @@ import {
   progressTokenOf,
 } from '../jsonrpc/message';
 import { type ProcessExit, type StdioProcess, describeExit } from '../stdio/stdio-process';
-import type { SessionEnd, SessionEndReason, SessionSink } from './session';
+import type { SendOptions, SessionEnd, SessionEndReason, SessionSink } from './session';
 import { SessionBase } from './session-base';
 
 const END_MESSAGES: Record<SessionEndReason, string> = {
@@ -49,7 +49,7 @@ export class IsolatedSession extends SessionBase {
   readonly mode = 'isolated' as const;
   private proc: StdioProcess | undefined;
   private reviving = false;
-  private queued: { msg: JsonRpcMessage; raw: string }[] = [];
+  private queued: { msg: JsonRpcMessage; raw: string; opts: SendOptions | undefined }[] = [];
   /** Patchbay's own requests to the current process; their answers never reach the client. */
   private readonly own = new Map<
     string | number,
@@ -77,7 +77,7 @@ export class IsolatedSession extends SessionBase {
     return super.idle && !this.reviving;
   }
 
-  send(msg: JsonRpcMessage, raw: string): void {
+  send(msg: JsonRpcMessage, raw: string, opts?: SendOptions): void {
     const id = 'id' in msg && 'method' in msg ? msg.id : undefined;
     if (this.closed) {
       if (id !== undefined) this.answerError(id, RpcErrorCode.ConnectionClosed, 'The session is closed');
@@ -96,7 +96,7 @@ export class IsolatedSession extends SessionBase {
       }
     }
     if (this.proc && !this.reviving) {
-      this.write(msg, raw);
+      this.write(msg, raw, opts);
       return;
     }
     // Dormant: a notification or an answer has no process to go to (what it names died with
@@ -112,7 +112,7 @@ export class IsolatedSession extends SessionBase {
       }
       return;
     }
-    this.queued.push({ msg, raw });
+    this.queued.push({ msg, raw, opts });
     if (!this.reviving) void this.revive();
   }
 
@@ -142,9 +142,9 @@ export class IsolatedSession extends SessionBase {
     return stopped;
   }
 
-  private write(msg: JsonRpcMessage, raw: string): void {
+  private write(msg: JsonRpcMessage, raw: string, opts?: SendOptions): void {
     try {
-      this.proc!.send(raw, msg);
+      this.proc!.send(raw, msg, opts);
     } catch (err) {
       const id = 'id' in msg && 'method' in msg ? msg.id : undefined;
       if (id !== undefined && this.pending.take(id)) {
@@ -188,7 +188,7 @@ export class IsolatedSession extends SessionBase {
     this.queued = [];
     for (const q of queued) {
       if (!this.proc) break; // died again while flushing: the exit answered what was pending
-      this.write(q.msg, q.raw);
+      this.write(q.msg, q.raw, q.opts);
     }
   }
 

@@ -2,7 +2,14 @@ import { RpcErrorCode, errorResponse } from '../jsonrpc/errors';
 import { type JsonRpcId, type JsonRpcMessage, type JsonRpcRequest } from '../jsonrpc/message';
 import { PendingRequests } from './pending-requests';
 import { SessionReplay } from './session-replay';
-import type { ClientDetails, EngineSession, SessionEnd, SessionEndReason, SessionSink } from './session';
+import type {
+  ClientDetails,
+  EngineSession,
+  SendOptions,
+  SessionEnd,
+  SessionEndReason,
+  SessionSink,
+} from './session';
 
 /** What both routing modes share: identity, client details, activity, pending requests, ending. */
 export abstract class SessionBase implements EngineSession {
@@ -31,9 +38,15 @@ export abstract class SessionBase implements EngineSession {
     return this.pending.size;
   }
 
-  /** Patchbay's own session (its sink says so): its traffic is marked as Patchbay's. */
+  /** True while `send` passes on a message of Patchbay's own (SendOptions.own). */
+  protected sendingOwn = false;
+
+  /**
+   * Patchbay's own session (its sink says so), or Patchbay's own message being sent now:
+   * its traffic is marked as Patchbay's.
+   */
   get ownSession(): boolean {
-    return this.sink.own === true;
+    return this.sink.own === true || this.sendingOwn;
   }
 
   /** No request in flight and no stream open by the client. */
@@ -41,7 +54,7 @@ export abstract class SessionBase implements EngineSession {
     return this.pending.size === 0 && this.sink.hasOpenStream?.() !== true;
   }
 
-  abstract send(msg: JsonRpcMessage, raw: string): void;
+  abstract send(msg: JsonRpcMessage, raw: string, opts?: SendOptions): void;
   abstract close(reason?: SessionEndReason): Promise<void>;
 
   /** Records what a client request tells us (activity, initialize details). */

@@ -37,6 +37,15 @@ export interface ClientDetails {
   capabilities?: Record<string, unknown>;
 }
 
+/** How a message is sent on a session, beyond what it is. */
+export interface SendOptions {
+  /**
+   * A message of Patchbay's own on a client's session (the bridge's initialize and
+   * subscriptions): its frames are marked `by: 'patchbay'`, as an own session's are.
+   */
+  own?: boolean;
+}
+
 /** One client session on a server, whatever the routing mode. */
 export interface EngineSession {
   readonly id: string;
@@ -54,7 +63,7 @@ export interface EngineSession {
   /** No request in flight and no open stream: the session may be evicted (or its process reclaimed). */
   readonly idle: boolean;
   /** A message from the client; requests always get exactly one answer through the sink. */
-  send(msg: JsonRpcMessage, raw: string): void;
+  send(msg: JsonRpcMessage, raw: string, opts?: SendOptions): void;
   /** Ends the session and releases what it holds. */
   close(reason?: SessionEndReason): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import { type JsonRpcId, type JsonRpcMessage, type JsonRpcRequest, idKey } from '../jsonrpc/message';
-import type { SessionEnd, SessionEndReason, SessionSink } from './session';
+import type { SendOptions, SessionEnd, SessionEndReason, SessionSink } from './session';
 import { SessionBase } from './session-base';
 import type { SharedMux } from './shared-mux';
 
@@ -30,8 +30,16 @@ export class SharedSession extends SessionBase {
     return this.proxyIds.size > 0;
   }
 
-  send(msg: JsonRpcMessage, raw: string): void {
-    this.mux.fromClient(this, msg, raw);
+  send(msg: JsonRpcMessage, raw: string, opts?: SendOptions): void {
+    if (opts?.own !== true) return this.mux.fromClient(this, msg, raw);
+    // The mux marks what it writes for this session by `ownSession`, read as it writes (a
+    // message held while the process restarts is written later, unmarked).
+    this.sendingOwn = true;
+    try {
+      this.mux.fromClient(this, msg, raw);
+    } finally {
+      this.sendingOwn = false;
+    }
   }
 
   close(reason: SessionEndReason = 'client'): Promise<void> {

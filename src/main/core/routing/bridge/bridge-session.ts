@@ -11,7 +11,7 @@ import {
   progressTokenOf,
 } from '../../jsonrpc/message';
 import { LATEST_LEGACY_REVISION, STATELESS_REVISION } from '../protocol-probe';
-import type { EngineSession, SessionEnd, SessionSink } from '../session';
+import type { EngineSession, SendOptions, SessionEnd, SessionSink } from '../session';
 import type { CallSink, StatelessCall } from '../stateless-mux';
 import { BridgeListens } from './bridge-listens';
 import { type Info, SERVER_INFO, legacyParams, modernResult } from './modern-results';
@@ -35,6 +35,8 @@ const MAX_INPUT_REQUESTS = 16;
 /** Methods whose legacy server → client requests may become an input-required result (MRTR). */
 const MISSING_CLIENT_CAPABILITY = -32021;
 const MRTR_METHODS = new Set(['tools/call', 'prompts/get', 'resources/read']);
+/** What Patchbay sends on its own (initialize, subscriptions, ping answers, refusals): marked so in the inspector. */
+const OWN: SendOptions = { own: true };
 const INPUT_METHODS: Record<string, string> = {
   'elicitation/create': 'elicitation',
   'sampling/createMessage': 'sampling',
@@ -115,7 +117,7 @@ export class BridgeSession implements SessionSink {
       throw new PatchbayError(ErrorCode.ProcessExited, `The MCP server did not initialize: ${why}`);
     }
     this.initResult = answer.result as Record<string, unknown>;
-    this.sendToServer({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    this.sendToServer({ jsonrpc: '2.0', method: 'notifications/initialized' }, OWN);
     this.host.note(
       this.engine.id,
       `Bridge session for 2026-07-28 clients with capabilities ${JSON.stringify(this.capabilities)}`,
@@ -283,14 +285,14 @@ export class BridgeSession implements SessionSink {
   /** A legacy server → client request: ping is ours; input requests of a call become MRTR. */
   private serverRequest(msg: JsonRpcRequest, related: JsonRpcId | undefined): void {
     if (msg.method === 'ping') {
-      this.sendToServer({ jsonrpc: '2.0', id: msg.id, result: {} });
+      this.sendToServer({ jsonrpc: '2.0', id: msg.id, result: {} }, OWN);
       return;
     }
     const capability = INPUT_METHODS[msg.method];
     let c = typeof related === 'string' ? this.calls.get(related) : undefined;
     if (!c && this.calls.size === 1) c = [...this.calls.values()][0]; // the only call it can be for
     const refuse = (message: string) =>
-      this.sendToServer(errorResponse(msg.id, RpcErrorCode.MethodNotFound, message));
+      this.sendToServer(errorResponse(msg.id, RpcErrorCode.MethodNotFound, message), OWN);
     if (!capability) return refuse(`Method not found: ${msg.method}`);
     if (!c || !MRTR_METHODS.has(c.method)) {
       return refuse(`${msg.method} is only answered during a tools/call, prompts/get or resources/read`);
@@ -346,13 +348,16 @@ export class BridgeSession implements SessionSink {
     this.drop(c);
     const message = `The client did not answer within ${this.host.inputWaitMs} ms`;
     for (const input of c.inputs.values()) {
-      this.sendToServer(errorResponse(input.id, RpcErrorCode.InternalError, message));
+      this.sendToServer(errorResponse(input.id, RpcErrorCode.InternalError, message), OWN);
     }
-    this.sendToServer({
-      jsonrpc: '2.0',
-      method: 'notifications/cancelled',
-      params: { requestId: c.legacyId, reason: message },
-    });
+    this.sendToServer(
+      {
+        jsonrpc: '2.0',
+        method: 'notifications/cancelled',
+        params: { requestId: c.legacyId, reason: message },
+      },
+      OWN,
+    );
   }
 
   /** A request of Patchbay's own on the legacy session (initialize, subscribe). */
@@ -360,13 +365,13 @@ export class BridgeSession implements SessionSink {
     const id = `${this.prefix}own-${this.nextId++}`;
     return new Promise((resolve) => {
       this.waiters.set(id, resolve);
-      this.sendToServer({ jsonrpc: '2.0', id, method, params });
+      this.sendToServer({ jsonrpc: '2.0', id, method, params }, OWN);
     });
   }
 
-  private sendToServer(msg: JsonRpcMessage): void {
+  private sendToServer(msg: JsonRpcMessage, opts?: SendOptions): void {
     if (!this.engine || this.ended) return;
-    this.engine.send(msg, JSON.stringify(msg));
+    this.engine.send(msg, JSON.stringify(msg), opts);
   }
 }
 
