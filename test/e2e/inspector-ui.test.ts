@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/chromium';
 import type { RunningCli } from '../support/cli-process';
 import { serveWithServer } from '../support/serve-with-server';
+import { maskKey } from '../../src/shared/connect';
 
 /** The cells of the rows in the DOM, in order (a string: this tsconfig has no DOM types). */
 const ROWS = `Array.from(document.querySelectorAll('[role=grid][aria-label=Frames] [data-seq]'))
@@ -33,7 +34,7 @@ describe('the inspector in the browser (patchbay serve)', () => {
       .grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(uiUrl).origin });
     page.on('pageerror', (e) => problems.push(e.message));
     await page.goto(uiUrl);
-    await page.getByTestId('server-url').getByText(mcpUrl).waitFor();
+    await page.getByTestId('server-url').getByText(maskKey(mcpUrl)).waitFor();
     client = new Client({ name: 'inspector-e2e', version: '1' });
     await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl)));
   });
@@ -172,10 +173,20 @@ describe('the inspector in the browser (patchbay serve)', () => {
     // Copy as curl replays the request: run what was copied, get the same answer.
     await details().getByRole('button', { name: 'Copy as curl' }).click();
     const curl = await page.evaluate<string>('navigator.clipboard.readText()');
-    expect(curl).toContain(`curl -sN -X POST '${mcpUrl}'`);
+    // The server's key stays off the clipboard: the command reads it from $PATCHBAY_TOKEN.
+    const key = new URL(mcpUrl).searchParams.get('key');
+    const bare = mcpUrl.replace(/\?key=.*$/, '');
+    expect(curl).toContain(`curl -sN -X POST '${bare}'`);
+    if (key) {
+      expect(curl).not.toContain(key);
+      expect(curl).toContain('-H "Authorization: Bearer $PATCHBAY_TOKEN"');
+    }
     expect(curl).toMatch(/-H 'Mcp-Session-Id: [^']+'/);
     expect(curl).toMatch(/-H 'MCP-Protocol-Version: \d{4}-\d{2}-\d{2}'/);
-    const replayed = await promisify(execFile)('sh', ['-c', curl], { timeout: 10_000 });
+    const replayed = await promisify(execFile)('sh', ['-c', curl], {
+      timeout: 10_000,
+      env: { ...process.env, PATCHBAY_TOKEN: key ?? '' },
+    });
     expect(replayed.stdout).toMatch(new RegExp(`"id":${id},"result":.*hello inspector`));
 
     await toResponse.click();

@@ -9,6 +9,7 @@ import { ServerManager } from '../../src/main/core/manager/server-manager';
 import { launchChromium } from '../support/chromium';
 import { type RunningCli, startCli, tempDataDir } from '../support/cli-process';
 import { FIXTURE } from '../support/engine-client';
+import { maskKey } from '../../src/shared/connect';
 
 const eventually = <T>(fn: () => Promise<T>) => expect.poll(fn, { timeout: 15_000 });
 
@@ -52,7 +53,10 @@ describe('lifecycle in Logs, the inspector and the sidebar (patchbay serve)', ()
     page.on('pageerror', (e) => problems.push(e.message));
     await page.goto(uiUrl);
     await page.getByRole('option', { name: /^sharedfx\b/ }).click();
-    await page.getByTestId('server-url').filter({ hasText: mcpUrl }).waitFor();
+    await page
+      .getByTestId('server-url')
+      .filter({ hasText: maskKey(mcpUrl) })
+      .waitFor();
   });
   afterAll(async () => {
     await browser?.close();

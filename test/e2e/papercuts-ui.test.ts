@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/chromium';
 import type { RunningCli } from '../support/cli-process';
 import { serveWithServer } from '../support/serve-with-server';
+import { maskKey } from '../../src/shared/connect';
 
 const eventually = <T>(fn: () => Promise<T>) => expect.poll(fn, { timeout: 10_000 });
 
@@ -25,7 +26,10 @@ describe('papercuts (patchbay serve, 1400 px wide)', () => {
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('pageerror', (e) => problems.push(e.message));
     await page.goto(uiUrl);
-    await page.getByTestId('server-url').filter({ hasText: mcpUrl }).waitFor();
+    await page
+      .getByTestId('server-url')
+      .filter({ hasText: maskKey(mcpUrl) })
+      .waitFor();
   });
   afterAll(async () => {
     await browser?.close();

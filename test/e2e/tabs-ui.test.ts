@@ -8,6 +8,7 @@ import { launchChromium } from '../support/chromium';
 import type { RunningCli } from '../support/cli-process';
 import { serveWithServer } from '../support/serve-with-server';
 import { tempHome } from '../support/temp-home';
+import { maskKey } from '../../src/shared/connect';
 
 describe('Logs, Sessions, Connect and Settings in the browser (patchbay serve)', () => {
   let home: string;
@@ -30,7 +31,10 @@ describe('Logs, Sessions, Connect and Settings in the browser (patchbay serve)',
       if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
     });
     await page.goto(uiUrl);
-    await page.getByTestId('server-url').filter({ hasText: mcpUrl }).waitFor();
+    await page
+      .getByTestId('server-url')
+      .filter({ hasText: maskKey(mcpUrl) })
+      .waitFor();
   });
   afterAll(async () => {
     await browser?.close();
@@ -151,25 +155,34 @@ describe('Logs, Sessions, Connect and Settings in the browser (patchbay serve)',
   it('Connect: the Cursor snippet, Add writes the file in HOME, the status follows, Remove', async () => {
     await page.getByRole('tab', { name: 'Connect' }).click();
     await page.getByRole('tab', { name: 'Cursor', exact: true }).click();
+    // Files take the bare URL and the key as a header (masked on the page, real when copied).
+    const key = new URL(mcpUrl).searchParams.get('key');
+    const bare = mcpUrl.replace(/\?key=.*$/, '');
     const link = page.getByRole('link', { name: 'Open in Cursor' });
     expect(await link.getAttribute('href')).toMatch(/^cursor:\/\/anysphere\.cursor-deeplink\/mcp\/install\?/);
-    await expect.poll(() => page.locator('pre', { hasText: mcpUrl }).count()).toBe(1);
+    await expect.poll(() => page.locator('pre', { hasText: bare }).count()).toBe(1);
+    if (key) expect(await page.locator('pre', { hasText: bare }).textContent()).not.toContain(key);
     await page.getByRole('button', { name: 'Copy Or add to mcp.json' }).click();
-    await expect.poll(clipboard).toContain(`"url": "${mcpUrl}"`);
+    await expect.poll(clipboard).toContain(`"url": "${bare}"`);
+    if (key) expect(await clipboard()).toContain(`"Authorization": "Bearer ${key}"`);
     const cursorFile = join(home, '.cursor', 'mcp.json');
     // The file shown must be the temp HOME's, never this machine's own.
     await expect.poll(() => page.locator('.connect-client-path').textContent()).toBe(cursorFile);
     const state = () => page.getByTestId('client-state').textContent();
     const readCursor = () =>
-      JSON.parse(readFileSync(cursorFile, 'utf8')) as { mcpServers: Record<string, { url?: string }> };
+      JSON.parse(readFileSync(cursorFile, 'utf8')) as {
+        mcpServers: Record<string, { url?: string; headers?: Record<string, string> }>;
+      };
     const urls = () => Object.values(readCursor().mcpServers).map((e) => e.url);
+    const auth = () => Object.values(readCursor().mcpServers).map((e) => e.headers?.['Authorization']);
     await expect.poll(state).toBe('Not set up');
 
     await page.getByRole('button', { name: 'Add to Cursor' }).click();
     await expect.poll(state).toBe('Registered');
     expect(existsSync(cursorFile)).toBe(true);
     const written = readCursor();
-    expect(urls()).toEqual([mcpUrl]);
+    expect(urls()).toEqual([bare]);
+    expect(auth()).toEqual([key ? `Bearer ${key}` : undefined]);
     await expect.poll(() => page.getByTestId('client-written').textContent()).toContain(cursorFile);
 
     const name = Object.keys(written.mcpServers)[0]!;
@@ -190,7 +203,7 @@ describe('Logs, Sessions, Connect and Settings in the browser (patchbay serve)',
     const confirm = page.getByRole('dialog', { name: 'Replace the entry in Cursor?' });
     await confirm.getByRole('button', { name: 'Replace' }).click();
     await expect.poll(state).toBe('Registered');
-    expect(urls()).toEqual([mcpUrl]);
+    expect(urls()).toEqual([bare]);
     await expect.poll(() => page.getByTestId('client-written').textContent()).toContain('Backup: ');
 
     // This server's entry from an older port: Update.
@@ -199,7 +212,7 @@ describe('Logs, Sessions, Connect and Settings in the browser (patchbay serve)',
     await expect.poll(state).toBe('Out of date');
     await page.getByRole('button', { name: 'Update in Cursor' }).click();
     await expect.poll(state).toBe('Registered');
-    expect(urls()).toEqual([mcpUrl]);
+    expect(urls()).toEqual([bare]);
   });
 
   it('Settings: frame history survives a reload; export downloads every server', async () => {

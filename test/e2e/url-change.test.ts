@@ -9,6 +9,7 @@ import type { RunningCli } from '../support/cli-process';
 import { freePort } from '../support/free-port';
 import { serveWithServer } from '../support/serve-with-server';
 import { tempHome } from '../support/temp-home';
+import { maskKey } from '../../src/shared/connect';
 
 const eventually = <T>(fn: () => Promise<T>) => expect.poll(fn, { timeout: 10_000 });
 
@@ -29,7 +30,10 @@ describe('a URL change and the client configs (patchbay serve)', () => {
     page = await browser.newPage();
     page.on('pageerror', (e) => problems.push(e.message));
     await page.goto(uiUrl);
-    await page.getByTestId('server-url').filter({ hasText: mcpUrl }).waitFor();
+    await page
+      .getByTestId('server-url')
+      .filter({ hasText: maskKey(mcpUrl) })
+      .waitFor();
   });
   afterAll(async () => {
     await browser?.close();
@@ -48,7 +52,9 @@ describe('a URL change and the client configs (patchbay serve)', () => {
     await page.getByLabel('Port', { exact: true }).fill(String(port));
     await page.getByRole('button', { name: 'Save changes' }).click();
     const url = `http://127.0.0.1:${port}/mcp`;
-    await eventually(() => page.getByTestId('server-url').textContent()).toBe(url);
+    // The header shows the key masked; files get the bare URL (the key goes as a header).
+    const shown = maskKey(mcpUrl.replace(/^http:\/\/[^/]+\/mcp/, url));
+    await eventually(() => page.getByTestId('server-url').textContent()).toBe(shown);
     return url;
   };
 
@@ -57,7 +63,7 @@ describe('a URL change and the client configs (patchbay serve)', () => {
     await page.getByRole('tab', { name: 'Cursor', exact: true }).click();
     await page.getByRole('button', { name: 'Add to Cursor' }).click();
     await eventually(() => page.getByTestId('client-state').textContent()).toBe('Registered');
-    expect(cursorUrls()).toEqual([mcpUrl]);
+    expect(cursorUrls()).toEqual([mcpUrl.replace(/\?key=.*$/, '')]); // the key goes as a header
 
     const url = await changePort();
     const notice = page.getByTestId('url-change');

@@ -74,19 +74,9 @@ async function serve(args: string[]): Promise<number> {
     throw err;
   });
   manager.reservePort(Number(new URL(shell.url).port), "Patchbay's own window");
-  process.stdout.write(`Patchbay UI: ${shell.url}\nData: ${dataDir}\n`);
-  const restored = await manager.restore();
-  for (const s of restored) {
-    const name = manager.get(s.id).name;
-    process.stdout.write(
-      // The capability URL (`?key=…` when the server has a key): it works pasted as-is.
-      s.url
-        ? `  ${name}: ${manager.connectUrls(s.id).url}\n`
-        : `  ${name}: not started (${s.error?.message ?? s.state.status})\n`,
-    );
-  }
-  const opened = values.open ? openInBrowser(shell.url) : undefined;
-
+  // Handled before anything is printed: a signal sent as soon as the UI line shows (during
+  // restore) must still stop servers and exit 0, not kill the process mid-start.
+  let opened: ReturnType<typeof openInBrowser> | undefined;
   const stop = (signal: NodeJS.Signals) => {
     process.stdout.write(`\nReceived ${signal}, stopping…\n`);
     opened?.dispose();
@@ -98,6 +88,18 @@ async function serve(args: string[]): Promise<number> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  process.stdout.write(`Patchbay UI: ${shell.url}\nData: ${dataDir}\n`);
+  const restored = await manager.restore();
+  for (const s of restored) {
+    const name = manager.get(s.id).name;
+    process.stdout.write(
+      // The capability URL (`?key=…` when the server has a key): it works pasted as-is.
+      s.url
+        ? `  ${name}: ${manager.connectUrls(s.id).url}\n`
+        : `  ${name}: not started (${s.error?.message ?? s.state.status})\n`,
+    );
+  }
+  opened = values.open ? openInBrowser(shell.url) : undefined;
   return new Promise<number>(() => {}); // runs until a signal stops it
 }
 
