@@ -2,11 +2,15 @@
 // (the fixture) run on legacy sessions Patchbay keeps, one request kind at a time.
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixtureConfig } from '../support/engine-client';
-import { cleanupAll, json, postRpc, serve, sseMessages, stream } from '../support/http-wire';
+import { resolve } from 'node:path';
+import { cleanupAll, json, openSession, postRpc, serve, sseMessages, stream } from '../support/http-wire';
 
 afterEach(cleanupAll);
 
 const T = 30_000;
+/** The 2025-only fixture the conformance runner fronts: MRTR tools, an x-mcp-header argument. */
+const CONFORMANCE = resolve(import.meta.dirname, '../fixtures/conformance-server.mjs');
+const b64 = (s: string) => `=?base64?${Buffer.from(s).toString('base64')}?=`;
 
 const envelope = (caps: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => ({
   'io.modelcontextprotocol/protocolVersion': '2026-07-28',
@@ -103,11 +107,12 @@ describe.each(['isolated', 'shared'] as const)('the bridge in front of a 2025-on
       // One legacy session served all of it (one capabilities set), initialized by Patchbay.
       const bridged = runtime.listSessions().filter((s) => s.client.clientInfo?.name === 'patchbay-bridge');
       expect(bridged).toHaveLength(1);
-      // Another capabilities set gets its own session.
+      // Isolated: another capabilities set gets its own session. Shared: the process sees every
+      // capability anyway, so one session serves all (each request's own are checked).
       await modern(port, 'c3', 'tools/list', {}, envelope({ elicitation: {} }));
       expect(
         runtime.listSessions().filter((s) => s.client.clientInfo?.name === 'patchbay-bridge'),
-      ).toHaveLength(2);
+      ).toHaveLength(mode === 'isolated' ? 2 : 1);
     },
     T,
   );
@@ -139,6 +144,38 @@ describe.each(['isolated', 'shared'] as const)('the bridge in front of a 2025-on
         { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'other' },
       );
       expect(json(name)).toMatchObject({ id: 'n', error: { code: -32020 } });
+      // 2026-07-28 requires Mcp-Method on every request and Mcp-Name on tools/call,
+      // prompts/get and resources/read; a base64-wrapped value is decoded, a broken one refused.
+      const call = {
+        jsonrpc: '2.0',
+        method: 'tools/call',
+        params: { name: 'echo', arguments: { text: 'x' }, _meta: envelope() },
+      };
+      const v = { 'mcp-protocol-version': '2026-07-28' };
+      for (const [id, headers] of [
+        ['no-method', v],
+        ['no-name', { ...v, 'mcp-method': 'tools/call' }],
+        ['bad-base64', { ...v, 'mcp-method': 'tools/call', 'mcp-name': '=?base64?ZWNob?=' }],
+      ] as const) {
+        const x = await postRpc(port, { ...call, id }, headers);
+        expect(x.status, id).toBe(400);
+        expect(json(x), id).toMatchObject({ id, error: { code: -32020 } });
+      }
+      const wrapped = await postRpc(
+        port,
+        { ...call, id: 'w' },
+        { ...v, 'mcp-method': 'tools/call', 'mcp-name': b64('echo') },
+      );
+      expect(answerOf(wrapped, 'w')).toMatchObject({ id: 'w', result: { resultType: 'complete' } });
+      // A legacy session's requests need none of these headers.
+      const sid = await openSession(port, '2025-11-25');
+      const legacy = await postRpc(
+        port,
+        { jsonrpc: '2.0', id: 'l', method: 'tools/call', params: { name: 'echo', arguments: { text: 'x' } } },
+        { 'mcp-session-id': sid, 'mcp-protocol-version': '2025-11-25' },
+      );
+      expect(legacy.status).toBe(200);
+      expect(answerOf(legacy, 'l')).toMatchObject({ id: 'l', result: { content: [{ text: 'x' }] } });
       const old = await postRpc(
         port,
         {
@@ -232,6 +269,146 @@ describe.each(['isolated', 'shared'] as const)('the bridge in front of a 2025-on
       const bridged = runtime.listSessions().filter((x) => x.client.clientInfo?.name === 'patchbay-bridge');
       expect(bridged).toHaveLength(1);
       expect(bridged[0]!.revivals).toBe(1);
+    },
+    T,
+  );
+
+  it(
+    'Mcp-Param headers mirror the x-mcp-header arguments of a listed tool (SEP-2243)',
+    async () => {
+      const { port } = await serve({ ...fixtureConfig(mode), args: [CONFORMANCE] }, { keepAliveMs: 60_000 });
+      const list = answerOf(await modern(port, 'l', 'tools/list', {}), 'l');
+      expect(JSON.stringify(list)).toContain('"x-mcp-header":"Region"');
+      const call = (id: string, region: string, header?: string) =>
+        postRpc(
+          port,
+          {
+            jsonrpc: '2.0',
+            id,
+            method: 'tools/call',
+            params: { name: 'test_custom_header', arguments: { region }, _meta: envelope() },
+          },
+          {
+            'mcp-protocol-version': '2026-07-28',
+            'mcp-method': 'tools/call',
+            'mcp-name': 'test_custom_header',
+            ...(header === undefined ? {} : { 'mcp-param-region': header }),
+          },
+        );
+      for (const [id, region, header] of [
+        ['plain', 'eu-west', 'eu-west'],
+        ['wrapped', 'Zürich', b64('Zürich')],
+        ['literal', 'SGVsbG8=', 'SGVsbG8='],
+      ] as const) {
+        const x = await call(id, region, header);
+        expect(answerOf(x, id), id).toMatchObject({ id, result: { resultType: 'complete' } });
+        expect(JSON.stringify(answerOf(x, id)), id).toContain(`Region: ${region}`);
+      }
+      for (const [id, region, header] of [
+        ['missing', 'eu-west', undefined],
+        ['other', 'eu-west', 'us-east'],
+        ['bad-padding', 'Hello', '=?base64?SGVsbG8?='],
+      ] as const) {
+        const x = await call(id, region, header);
+        expect(x.status, id).toBe(400);
+        expect(json(x), id).toMatchObject({ id, error: { code: -32020 } });
+      }
+    },
+    T,
+  );
+
+  it(
+    'MRTR: requests sent together are one round, keyed by their string ids; answers sent up front are used',
+    async () => {
+      const { port } = await serve({ ...fixtureConfig(mode), args: [CONFORMANCE] }, { keepAliveMs: 60_000 });
+      const caps = { elicitation: {}, sampling: {}, roots: {} };
+      const tool = { name: 'test_input_required_result_multiple_inputs', arguments: {} };
+      const first = answerOf(await modern(port, 'm1', 'tools/call', tool, envelope(caps)), 'm1');
+      const interim = first['result'] as {
+        inputRequests: Record<string, { method: string }>;
+        requestState: string;
+      };
+      expect(first).toMatchObject({ result: { resultType: 'input_required' } });
+      expect(Object.keys(interim.inputRequests).sort()).toEqual(['client_roots', 'greeting', 'user_name']);
+      const answers = {
+        user_name: { action: 'accept', content: { name: 'Ada' } },
+        greeting: { role: 'assistant', model: 'm', content: { type: 'text', text: 'hi there' } },
+        client_roots: { roots: [{ uri: 'file:///w' }] },
+      };
+      const done = answerOf(
+        await modern(
+          port,
+          'm2',
+          'tools/call',
+          { ...tool, inputResponses: answers, requestState: interim.requestState },
+          envelope(caps),
+        ),
+        'm2',
+      );
+      expect(done).toMatchObject({ id: 'm2', result: { resultType: 'complete' } });
+      expect(JSON.stringify(done)).toContain('Ada');
+      // A request carrying the answer already (no requestState): the server's question is
+      // answered from it; an answer of the wrong shape is asked for again.
+      const single = { name: 'test_input_required_result_elicitation', arguments: {} };
+      const upFront = answerOf(
+        await modern(
+          port,
+          'u1',
+          'tools/call',
+          { ...single, inputResponses: { user_name: answers.user_name, extra: {} } },
+          envelope(caps),
+        ),
+        'u1',
+      );
+      expect(upFront).toMatchObject({ id: 'u1', result: { resultType: 'complete' } });
+      expect(JSON.stringify(upFront)).toContain('Hello, Ada!');
+      const wrongShape = answerOf(
+        await modern(
+          port,
+          'u2',
+          'tools/call',
+          { ...single, inputResponses: { user_name: 12345 } },
+          envelope(caps),
+        ),
+        'u2',
+      );
+      expect(wrongShape).toMatchObject({ id: 'u2', result: { resultType: 'input_required' } });
+    },
+    T,
+  );
+
+  it(
+    'MRTR: what the request cannot answer is never asked; -32021 (HTTP 400) when nothing is left',
+    async () => {
+      const { port } = await serve({ ...fixtureConfig(mode), args: [CONFORMANCE] }, { keepAliveMs: 60_000 });
+      const x = await modern(
+        port,
+        'n',
+        'tools/call',
+        { name: 'test_missing_capability', arguments: {} },
+        envelope({}),
+      );
+      expect(x.status).toBe(400);
+      expect(json(x)).toMatchObject({
+        id: 'n',
+        error: { code: -32021, data: { requiredCapabilities: { sampling: {} } } },
+      });
+      // Sampling only: the server asks what its client declared at initialize (isolated: only
+      // sampling; shared: everything, and the elicitation is declined for the client).
+      const some = answerOf(
+        await modern(
+          port,
+          's',
+          'tools/call',
+          { name: 'test_input_required_result_capabilities', arguments: {} },
+          envelope({ sampling: {} }),
+        ),
+        's',
+      );
+      const methods = Object.values(
+        (some['result'] as { inputRequests: Record<string, { method: string }> }).inputRequests,
+      ).map((r) => r.method);
+      expect(methods).toEqual(['sampling/createMessage']);
     },
     T,
   );

@@ -343,7 +343,9 @@ export class McpEndpoint {
     accept: { json: boolean; sse: boolean },
   ): Promise<void> {
     const msg = m.msg as JsonRpcRequest;
-    const problem = checkStatelessHeaders(req, msg);
+    const tool = msg.method === 'tools/call' ? msg.params?.['name'] : undefined;
+    const paramHeaders = typeof tool === 'string' ? this.runtime.toolParamHeaders(tool) : undefined;
+    const problem = checkStatelessHeaders(req, msg, paramHeaders);
     if (problem) {
       // -32020/-32602 are 2026-07-28 answers: a legacy server never gives them.
       if (await this.legacyOnly()) replyAsLegacy(res, cors, msg.id);

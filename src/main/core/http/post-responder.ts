@@ -4,6 +4,12 @@ import type { CallSink } from '../routing/stateless-mux';
 import type { Responder } from './http-session';
 import type { SseWriter } from './sse-writer';
 
+/**
+ * 2026-07-28 errors that go with HTTP 400 when they are the whole answer (HeaderMismatch,
+ * MissingRequiredClientCapability, UnsupportedProtocolVersion; [http], [basic] "Error Codes").
+ */
+const MODERN_BAD_REQUEST = new Set([-32020, -32021, -32022]);
+
 /** Observes JSON bodies the proxy sends (the frame tap's proxy→client HTTP leg). */
 export type JsonObserver = (body: string) => void;
 
@@ -36,6 +42,8 @@ export class PostResponder implements Responder {
   private remaining: number;
   private readonly bodies: string[] = [];
   private done = false;
+  /** A stateless answer's HTTP status when it goes as one JSON body. */
+  private status = 200;
 
   constructor(
     private readonly res: ServerResponse,
@@ -113,7 +121,7 @@ export class PostResponder implements Responder {
   /** One JSON body, headers and all in one write; the tap sees exactly what was sent. */
   private sendJson(body: string, headers: OutgoingHttpHeaders, observe: JsonObserver | undefined): void {
     if (this.res.headersSent || this.res.destroyed) return;
-    this.res.writeHead(200, {
+    this.res.writeHead(this.status, {
       ...headers,
       'Content-Type': 'application/json',
       'Content-Length': Buffer.byteLength(body),
@@ -129,8 +137,11 @@ export class PostResponder implements Responder {
   /** Adapts this responder to a stateless call (one request; ends when the engine says so). */
   asCallSink(): CallSink {
     return {
-      deliver: (msg: JsonRpcMessage, raw: string) =>
-        this.deliver(raw === '' ? JSON.stringify(msg) : raw, !('method' in msg) && this.out.mode !== 'sse'),
+      deliver: (msg: JsonRpcMessage, raw: string) => {
+        const code = 'error' in msg ? msg.error?.code : undefined;
+        if (code !== undefined && MODERN_BAD_REQUEST.has(code)) this.status = 400;
+        this.deliver(raw === '' ? JSON.stringify(msg) : raw, !('method' in msg) && this.out.mode !== 'sse');
+      },
       end: () => this.finish(),
     };
   }

@@ -122,6 +122,7 @@ export class ServerRuntime extends EventEmitter<ServerRuntimeEvents> {
       note: (session, text) => this.frames.note(session, text),
       initTimeoutMs: config.reviveTimeoutMs ?? 30_000,
       inputWaitMs: config.inputWaitMs ?? 60_000,
+      shared: config.mode === 'shared',
     });
   }
 
@@ -243,6 +244,11 @@ export class ServerRuntime extends EventEmitter<ServerRuntimeEvents> {
   /** What the server speaks (waits for the start-up probe). */
   protocolSupport(): Promise<ProtocolSupport> {
     return this.probe ?? Promise.reject(new PatchbayError(ErrorCode.NotRunning, 'The server is stopped'));
+  }
+
+  /** Argument → `Mcp-Param-*` header name for a tool listed through the bridge (SEP-2243). */
+  toolParamHeaders(tool: string): ReadonlyMap<string, string> | undefined {
+    return this.bridge.toolHeaders.get(tool);
   }
 
   /**

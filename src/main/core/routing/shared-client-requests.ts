@@ -69,7 +69,7 @@ export function routeServerRequest<S extends Requester>(
 }
 
 /** True when the client declared what the request needs (URL elicitation needs `elicitation.url`). */
-function clientCan(client: ClientDetails, msg: JsonRpcRequest): boolean {
+export function clientCan(client: ClientDetails, msg: JsonRpcRequest): boolean {
   const capability = CAPABILITY_FOR[msg.method];
   if (capability === undefined) return true;
   const declared = client.capabilities?.[capability];
@@ -81,7 +81,7 @@ function clientCan(client: ClientDetails, msg: JsonRpcRequest): boolean {
 }
 
 /** Patchbay's answer for a client that lacks the capability: what such a client would mean. */
-function answerFor<S>(msg: JsonRpcRequest): ServerRequestRoute<S> {
+export function answerFor<S>(msg: JsonRpcRequest): ServerRequestRoute<S> {
   switch (msg.method) {
     case 'roots/list':
       return { to: 'server', result: { roots: [] } };

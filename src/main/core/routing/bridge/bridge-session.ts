@@ -12,9 +12,11 @@ import {
 } from '../../jsonrpc/message';
 import { LATEST_LEGACY_REVISION, STATELESS_REVISION } from '../protocol-probe';
 import type { EngineSession, SendOptions, SessionEnd, SessionSink } from '../session';
+import { answerFor, clientCan } from '../shared-client-requests';
 import type { CallSink, StatelessCall } from '../stateless-mux';
 import { BridgeListens } from './bridge-listens';
-import { type Info, SERVER_INFO, legacyParams, modernResult } from './modern-results';
+import { type Info, SERVER_INFO, legacyParams, modernError, modernResult } from './modern-results';
+import type { ToolHeaders } from './tool-headers';
 
 /** What a bridge session needs from its runtime. */
 export interface BridgeHost {
@@ -26,12 +28,20 @@ export interface BridgeHost {
   readonly initTimeoutMs: number;
   /** How long a legacy request for client input waits for the modern client's retry (MRTR). */
   readonly inputWaitMs: number;
+  /** Shared mode: one pooled session serves every capabilities set. */
+  readonly shared?: boolean;
 }
 
 /** Held legacy calls waiting for a client's retry, per bridge session. */
 export const MAX_HELD_CALLS = 256;
 /** Server → client requests for one held call. */
 const MAX_INPUT_REQUESTS = 16;
+/**
+ * How long after a server's request for input the bridge waits for more before answering
+ * input-required: a 2025 server that needs several answers sends its requests together
+ * (one tick, a few stdout lines), and MRTR asks for them in one round.
+ */
+const INPUT_GATHER_MS = 20;
 /** Methods whose legacy server → client requests may become an input-required result (MRTR). */
 const MISSING_CLIENT_CAPABILITY = -32021;
 const MRTR_METHODS = new Set(['tools/call', 'prompts/get', 'resources/read']);
@@ -53,10 +63,16 @@ interface Call {
   originalId: JsonRpcId;
   originalToken: JsonRpcId | undefined;
   logs: boolean;
+  /** The client capabilities the modern request declared (what it may be asked for). */
+  caps: Record<string, unknown>;
   /** Server → client requests not yet answered, by their input key. */
   inputs: Map<string, { id: JsonRpcId; method: string; params: unknown }>;
+  /** Answers the client sent that no request has used yet, by input key (`inputResponses`). */
+  supplied: Record<string, unknown>;
   state: string | undefined;
   timer: NodeJS.Timeout | undefined;
+  /** Set while requests for input are being gathered into one input-required result. */
+  gather: NodeJS.Timeout | undefined;
 }
 
 /**
@@ -82,6 +98,7 @@ export class BridgeSession implements SessionSink {
   constructor(
     private readonly host: BridgeHost,
     readonly capabilities: Record<string, unknown>,
+    private readonly toolHeaders: ToolHeaders,
     private readonly onClosed: (s: BridgeSession) => void,
   ) {
     this.listens = new BridgeListens({
@@ -157,9 +174,14 @@ export class BridgeSession implements SessionSink {
       originalId: msg.id,
       originalToken: token,
       logs: meta?.['io.modelcontextprotocol/logLevel'] !== undefined,
+      caps: capabilitiesOf(msg),
       inputs: new Map(),
+      // A stateless retry without requestState may already carry the answers (MRTR): the
+      // server's questions are asked again and answered from them.
+      supplied: inputResponsesOf(msg),
       state: undefined,
       timer: undefined,
+      gather: undefined,
     };
     this.calls.set(legacyId, c);
     this.sendToServer({ jsonrpc: '2.0', id: legacyId, method: msg.method, ...(params ? { params } : {}) });
@@ -186,15 +208,10 @@ export class BridgeSession implements SessionSink {
     c.sink = sink;
     c.originalId = msg.id;
     c.originalToken = progressTokenOf(msg);
-    const answers = msg.params?.['inputResponses'];
-    const responses =
-      typeof answers === 'object' && answers !== null ? (answers as Record<string, unknown>) : {};
-    for (const [key, input] of [...c.inputs]) {
-      if (!(key in responses)) continue;
-      c.inputs.delete(key);
-      this.sendToServer({ jsonrpc: '2.0', id: input.id, result: responses[key] as Record<string, unknown> });
-    }
-    if (c.inputs.size > 0) this.askInput(c); // some left unanswered: ask again
+    c.caps = capabilitiesOf(msg);
+    c.supplied = inputResponsesOf(msg);
+    for (const [key, input] of [...c.inputs]) this.answerFromSupplied(c, key, input);
+    if (c.inputs.size > 0) this.askInput(c); // some left unanswered (or answered wrongly): ask again
     return { proxyId, cancel: () => this.cancel(c) };
   }
 
@@ -213,6 +230,7 @@ export class BridgeSession implements SessionSink {
   private drop(c: Call): void {
     this.calls.delete(c.legacyId);
     clearTimeout(c.timer);
+    clearTimeout(c.gather);
     if (c.state !== undefined) this.held.delete(c.state);
   }
 
@@ -236,8 +254,9 @@ export class BridgeSession implements SessionSink {
     if (!c) return;
     this.drop(c);
     if (!c.sink) return; // held: the client will learn it on retry (expired)
+    if (c.method === 'tools/list' && !res.error) this.toolHeaders.learn(res.result);
     const out: JsonRpcResponse = res.error
-      ? { jsonrpc: '2.0', id: c.originalId, error: res.error }
+      ? { jsonrpc: '2.0', id: c.originalId, error: modernError(c.method, res.error) }
       : { jsonrpc: '2.0', id: c.originalId, result: modernResult(c.method, res.result, this.serverInfo) };
     deliverEnd(c.sink, out);
   }
@@ -288,43 +307,108 @@ export class BridgeSession implements SessionSink {
       this.sendToServer({ jsonrpc: '2.0', id: msg.id, result: {} }, OWN);
       return;
     }
-    const capability = INPUT_METHODS[msg.method];
-    let c = typeof related === 'string' ? this.calls.get(related) : undefined;
-    if (!c && this.calls.size === 1) c = [...this.calls.values()][0]; // the only call it can be for
+    const c = this.callFor(related);
     const refuse = (message: string) =>
       this.sendToServer(errorResponse(msg.id, RpcErrorCode.MethodNotFound, message), OWN);
-    if (!capability) return refuse(`Method not found: ${msg.method}`);
+    if (!INPUT_METHODS[msg.method]) return refuse(`Method not found: ${msg.method}`);
     if (!c || !MRTR_METHODS.has(c.method)) {
       return refuse(`${msg.method} is only answered during a tools/call, prompts/get or resources/read`);
-    }
-    if (this.capabilities[capability] === undefined) {
-      // 2026-07-28: the request fails with -32021 naming what the client must declare.
-      refuse(`The client did not declare the ${capability} capability`);
-      if (c.sink) {
-        const sink = c.sink;
-        this.cancel(c, false);
-        deliverEnd(sink, {
-          jsonrpc: '2.0',
-          id: c.originalId,
-          error: {
-            code: MISSING_CLIENT_CAPABILITY,
-            message: `${msg.method} needs the client capability "${capability}", which this request did not declare`,
-            data: { requiredCapabilities: { [capability]: {} } },
-          },
-        });
-      }
-      return;
     }
     if (c.inputs.size >= MAX_INPUT_REQUESTS || (c.sink && this.held.size >= MAX_HELD_CALLS)) {
       return refuse('Too many requests for client input are waiting');
     }
-    c.inputs.set(`input-${idKey(msg.id)}`, { id: msg.id, method: msg.method, params: msg.params ?? {} });
-    if (c.sink) this.askInput(c); // else: held already; asked on the retry
+    // A string id names the input (a server can choose it); a number is the SDKs' counter.
+    const key = typeof msg.id === 'string' && !c.inputs.has(msg.id) ? msg.id : `input-${idKey(msg.id)}`;
+    const input = { id: msg.id, method: msg.method, params: msg.params ?? {} };
+    c.inputs.set(key, input);
+    if (this.answerFromSupplied(c, key, input) || !c.sink) return; // held already: asked on the retry
+    clearTimeout(c.gather);
+    c.gather = setTimeout(() => this.askInput(c), INPUT_GATHER_MS);
+    c.gather.unref();
   }
 
-  /** Answers the modern request with input-required and holds the legacy call (bounded wait). */
+  /**
+   * Answers a server's request for input with the client's answer under its key, when the
+   * client sent one of the right shape (anything else is asked for again). True when answered.
+   */
+  private answerFromSupplied(c: Call, key: string, input: { id: JsonRpcId; method: string }): boolean {
+    const answer = c.supplied[key];
+    delete c.supplied[key];
+    if (!isAnswerTo(input.method, answer)) return false;
+    c.inputs.delete(key);
+    this.sendToServer({ jsonrpc: '2.0', id: input.id, result: answer });
+    return true;
+  }
+
+  /**
+   * The call a server → client request belongs to: the one the engine names, else the only
+   * call running (held calls wait for their client; stdio cannot say more).
+   */
+  private callFor(related: JsonRpcId | undefined): Call | undefined {
+    const named = typeof related === 'string' ? this.calls.get(related) : undefined;
+    if (named) return named;
+    let running: Call | undefined;
+    for (const c of this.calls.values()) {
+      if (!c.sink || !MRTR_METHODS.has(c.method)) continue;
+      if (running) return undefined;
+      running = c;
+    }
+    return running ?? (this.calls.size === 1 ? [...this.calls.values()][0] : undefined);
+  }
+
+  /**
+   * Answers the modern request with input-required and holds the legacy call (bounded wait).
+   * Requests the client's capabilities do not cover are never passed on (2026-07-28): Patchbay
+   * answers them as such a client would (shared-client-requests.ts); when nothing is left to
+   * ask and the server wanted sampling or elicitation, the request fails with -32021 naming
+   * what the client must declare.
+   */
   private askInput(c: Call): void {
-    const sink = c.sink!;
+    c.gather = undefined;
+    if (!this.calls.has(c.legacyId) || !c.sink) return;
+    const sink = c.sink;
+    const client = { capabilities: c.caps };
+    const lacking: Record<string, unknown> = {};
+    for (const [key, input] of c.inputs) {
+      const asked = {
+        jsonrpc: '2.0',
+        id: input.id,
+        method: input.method,
+        params: input.params,
+      } as JsonRpcRequest;
+      if (clientCan(client, asked)) continue;
+      const capability = INPUT_METHODS[input.method]!;
+      // A client without roots has none: the answer is an empty list, never a failed call (a
+      // shared process asks every client, e.g. server-everything right after initialize).
+      if (capability !== 'roots') {
+        lacking[capability] = capability === 'elicitation' && isUrlMode(input.params) ? { url: {} } : {};
+      }
+      c.inputs.delete(key);
+      const answer = answerFor<never>(asked);
+      if (answer.to !== 'server') continue;
+      this.sendToServer(
+        'result' in answer
+          ? { jsonrpc: '2.0', id: input.id, result: answer.result as Record<string, unknown> }
+          : errorResponse(input.id, answer.error.code, answer.error.message),
+        OWN,
+      );
+    }
+    if (c.inputs.size === 0) {
+      if (Object.keys(lacking).length === 0) return; // roots answered for the client: the call goes on
+      // 2026-07-28: the request fails with -32021 naming what the client must declare.
+      this.cancel(c, false);
+      const needs = Object.keys(lacking);
+      deliverEnd(sink, {
+        jsonrpc: '2.0',
+        id: c.originalId,
+        error: {
+          code: MISSING_CLIENT_CAPABILITY,
+          message: `The server asked for client input this request's capabilities do not cover: ${needs.join(', ')}`,
+          data: { requiredCapabilities: lacking },
+        },
+      });
+      return;
+    }
     const state = randomBytes(16).toString('base64url');
     const inputRequests: Record<string, unknown> = {};
     for (const [key, input] of c.inputs) inputRequests[key] = { method: input.method, params: input.params };
@@ -373,6 +457,35 @@ export class BridgeSession implements SessionSink {
     if (!this.engine || this.ended) return;
     this.engine.send(msg, JSON.stringify(msg), opts);
   }
+}
+
+/** The client capabilities a modern request declares in its envelope. */
+function capabilitiesOf(msg: JsonRpcRequest): Record<string, unknown> {
+  const meta = msg.params?.['_meta'] as Record<string, unknown> | undefined;
+  const caps = meta?.['io.modelcontextprotocol/clientCapabilities'];
+  return typeof caps === 'object' && caps !== null ? (caps as Record<string, unknown>) : {};
+}
+
+/** The answers a modern request carries (`params.inputResponses`), by input key. */
+function inputResponsesOf(msg: JsonRpcRequest): Record<string, unknown> {
+  const answers = msg.params?.['inputResponses'];
+  return typeof answers === 'object' && answers !== null && !Array.isArray(answers)
+    ? { ...(answers as Record<string, unknown>) }
+    : {};
+}
+
+/** True when `answer` has the shape of a result to `method` (ElicitResult, CreateMessageResult, ListRootsResult). */
+function isAnswerTo(method: string, answer: unknown): answer is Record<string, unknown> {
+  if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) return false;
+  const a = answer as Record<string, unknown>;
+  if (method === 'elicitation/create') return ['accept', 'decline', 'cancel'].includes(a['action'] as string);
+  if (method === 'sampling/createMessage') return typeof a['content'] === 'object' && a['content'] !== null;
+  if (method === 'roots/list') return Array.isArray(a['roots']);
+  return false;
+}
+
+function isUrlMode(params: unknown): boolean {
+  return (params as { mode?: unknown } | undefined)?.mode === 'url';
 }
 
 function deliverEnd(sink: CallSink, msg: JsonRpcMessage): void {

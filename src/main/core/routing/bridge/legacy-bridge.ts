@@ -4,20 +4,32 @@ import { STATELESS_REVISION } from '../protocol-probe';
 import type { CallSink, StatelessCall } from '../stateless-mux';
 import { type BridgeHost, BridgeSession } from './bridge-session';
 import { MODERN_METHODS, capabilitiesKey } from './modern-results';
+import { ToolHeaders } from './tool-headers';
 
 export type { BridgeHost };
 
 /** Distinct client-capabilities sets kept, each with its own legacy session. */
 export const MAX_BRIDGE_SESSIONS = 16;
 const CAPABILITIES = 'io.modelcontextprotocol/clientCapabilities';
+/**
+ * Shared mode: the process already sees the union of every client's capabilities (the mux
+ * initializes it so), so one pooled session declaring them all serves every modern client; the
+ * bridge checks each request's own capabilities. One session also keeps the mux's attribution
+ * of server → client requests certain while calls of other capability sets are held (MRTR).
+ */
+const SHARED_KEY = 'shared';
+const EVERY_CAPABILITY = { sampling: {}, elicitation: { form: {}, url: {} }, roots: {} };
 
 /**
  * The 2026-07-28 bridge (PROTOCOL.md): modern requests to a server that speaks only the
- * 2025 handshake run on legacy sessions Patchbay keeps, one per client-capabilities set.
+ * 2025 handshake run on legacy sessions Patchbay keeps, one per client-capabilities set
+ * (isolated mode) or one for all (shared mode).
  */
 export class LegacyBridge {
   private readonly pool = new Map<string, BridgeSession>();
   private nextProxyId = 1;
+  /** `x-mcp-header` annotations of the tools listed through the bridge (checked on the HTTP side). */
+  readonly toolHeaders = new ToolHeaders();
 
   constructor(private readonly host: BridgeHost) {}
 
@@ -65,11 +77,12 @@ export class LegacyBridge {
 
   /** The pooled session for these capabilities, opened and initialized on first use. */
   private async sessionFor(caps: Record<string, unknown>): Promise<BridgeSession> {
-    const key = capabilitiesKey(caps);
+    const key = this.host.shared ? SHARED_KEY : capabilitiesKey(caps);
     let session = this.pool.get(key);
     if (!session || session.ended) {
       if (this.pool.size >= MAX_BRIDGE_SESSIONS) this.evictOne();
-      const created = new BridgeSession(this.host, caps, (s) => {
+      const declared = this.host.shared ? EVERY_CAPABILITY : caps;
+      const created = new BridgeSession(this.host, declared, this.toolHeaders, (s) => {
         if (this.pool.get(key) === s) this.pool.delete(key);
       });
       this.pool.set(key, created);

@@ -45,6 +45,16 @@ export function modernResult(method: string, result: unknown, serverInfo: Info):
   return out;
 }
 
+/** 2025's "resource not found" (-32002); 2026-07-28 says -32602 (SEP-2164). */
+const LEGACY_RESOURCE_NOT_FOUND = -32002;
+
+/** A legacy error as 2026-07-28 words it: resource-not-found on `resources/read` becomes -32602. */
+export function modernError<E extends { code: number }>(method: string, error: E): E {
+  if (method === 'resources/read' && error.code === LEGACY_RESOURCE_NOT_FOUND)
+    return { ...error, code: -32602 };
+  return error;
+}
+
 /**
  * The params a legacy server gets for a modern request: the envelope keys leave `_meta`
  * (a 2025 server has no use for them); the progress token is replaced by `progressToken`.
