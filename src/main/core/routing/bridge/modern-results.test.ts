@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capabilitiesKey, legacyParams, modernResult } from './modern-results';
+import { capabilitiesKey, legacyParams, modernError, modernResult } from './modern-results';
 
 const INFO = { name: 's', version: '1' };
 
@@ -48,5 +48,17 @@ describe('legacyParams', () => {
 describe('capabilitiesKey', () => {
   it('ignores key order', () => {
     expect(capabilitiesKey({ a: 1, b: { d: 1, c: 2 } })).toBe(capabilitiesKey({ b: { c: 2, d: 1 }, a: 1 }));
+  });
+});
+
+describe('modernError', () => {
+  it("words resources/read's 2025 not-found (-32002) as 2026-07-28 does (-32602), nothing else", () => {
+    const notFound = { code: -32002, message: 'Resource not found', data: { uri: 'x://y' } };
+    expect(modernError('resources/read', notFound)).toEqual({ ...notFound, code: -32602 });
+    expect(modernError('tools/call', notFound)).toBe(notFound);
+    expect(modernError('resources/read', { code: -32603, message: 'boom' })).toEqual({
+      code: -32603,
+      message: 'boom',
+    });
   });
 });
