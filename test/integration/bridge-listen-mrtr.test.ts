@@ -179,17 +179,14 @@ describe.each(['isolated', 'shared'] as const)('the bridge, %s mode', (mode) => 
         expect(retry).toMatchObject({ id: `${c.tool}-2`, result: { resultType: 'complete' } });
         expect(textOf(retry)).toContain(c.expected);
       }
-      // Without the capability: never an input-required result. Isolated: -32021 naming what is
-      // missing; shared: the mux already refuses the server's request for a client without the
-      // capability (shared-client-requests.ts), so the server's own answer to that comes back.
+      // Without the capability: never an input-required result, but -32021 naming what is
+      // missing (both modes: the bridge checks each request's own capabilities).
       const missing = await ask(port, 'm1', 'tools/call', { name: 'elicit', arguments: { message: 'x' } });
       expect(JSON.stringify(missing)).not.toContain('input_required');
-      if (mode === 'isolated') {
-        expect(missing).toMatchObject({
-          id: 'm1',
-          error: { code: -32021, data: { requiredCapabilities: { elicitation: {} } } },
-        });
-      }
+      expect(missing).toMatchObject({
+        id: 'm1',
+        error: { code: -32021, data: { requiredCapabilities: { elicitation: {} } } },
+      });
       // A requestState nobody holds: a clear error.
       const stale = await ask(
         port,
