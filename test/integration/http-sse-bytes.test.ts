@@ -680,6 +680,13 @@ describe('legacy HTTP+SSE (2024-11-05)', () => {
   );
 });
 
+/** The headers 2026-07-28 requires on a tools/call (version, Mcp-Method, Mcp-Name). */
+const modernHeaders = (tool: string) => ({
+  'mcp-protocol-version': '2026-07-28',
+  'mcp-method': 'tools/call',
+  'mcp-name': tool,
+});
+
 describe('stateless 2026-07-28', () => {
   const META = {
     'io.modelcontextprotocol/protocolVersion': '2026-07-28',
@@ -708,7 +715,7 @@ describe('stateless 2026-07-28', () => {
       const headers = {
         'content-type': 'application/json',
         accept: BOTH,
-        'mcp-protocol-version': '2026-07-28',
+        ...modernHeaders('slow'),
       };
       const s = stream(port, { method: 'POST', headers, body });
       const r = await s.response();
@@ -752,7 +759,7 @@ describe('stateless 2026-07-28', () => {
       const { port } = await statelessServer();
       const s = stream(port, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: BOTH, 'mcp-protocol-version': '2026-07-28' },
+        headers: { 'content-type': 'application/json', accept: BOTH, ...modernHeaders('slow') },
         body: JSON.stringify(statelessCall('s-2', 'slow', { ms: 1500, steps: 0 })),
       });
       onCleanup(() => s.destroy());
@@ -772,7 +779,7 @@ describe('stateless 2026-07-28', () => {
       const { port } = await statelessServer([], 100);
       const s = stream(port, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: BOTH, 'mcp-protocol-version': '2026-07-28' },
+        headers: { 'content-type': 'application/json', accept: BOTH, ...modernHeaders('slow') },
         body: JSON.stringify(statelessCall('s-3', 'slow', { ms: 700, steps: 0 })),
       });
       expect((await s.response()).status).toBe(200);
@@ -801,7 +808,7 @@ describe('stateless 2026-07-28', () => {
         });
       }
       const ok = await postRpc(port, statelessCall(6, 'echo', { text: 'ok' }), {
-        'mcp-protocol-version': '2026-07-28',
+        ...modernHeaders('echo'),
         accept: 'application/json',
       });
       expect(ok.status).toBe(200);
@@ -810,7 +817,7 @@ describe('stateless 2026-07-28', () => {
       // PROTOCOL.md "The 2026-07-28 bridge": a legacy-only server is served through the bridge.
       const legacy = await statelessServer(['--legacy-only']);
       const bridged = await postRpc(legacy.port, statelessCall(7, 'echo', { text: 'bridged' }), {
-        'mcp-protocol-version': '2026-07-28',
+        ...modernHeaders('echo'),
         accept: 'application/json',
       });
       expect(bridged.status).toBe(200);
@@ -834,7 +841,7 @@ describe('stateless 2026-07-28 while the start-up probe is still running', () =>
       );
       const s = stream(port, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: BOTH, 'mcp-protocol-version': '2026-07-28' },
+        headers: { 'content-type': 'application/json', accept: BOTH, ...modernHeaders('echo') },
         body: JSON.stringify({
           jsonrpc: '2.0',
           id: 'early',

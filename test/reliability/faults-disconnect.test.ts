@@ -107,25 +107,33 @@ describe('a client that disconnects mid-stream', () => {
       method: 'tools/call',
       params: { name, arguments: args, _meta: { ...meta, ...extra } },
     });
-    const headers = { 'mcp-protocol-version': '2026-07-28' };
+    // 2026-07-28 requires Mcp-Method and, on tools/call, Mcp-Name (the tool).
+    const headers = (tool: string) => ({
+      'mcp-protocol-version': '2026-07-28',
+      'mcp-method': 'tools/call',
+      'mcp-name': tool,
+    });
     await runtime.protocolSupport();
     const baseline = fdCount();
     for (let i = 0; i < ROUNDS; i++) {
       await cutAfterFirstProgress(
         port,
-        headers,
+        headers('slow'),
         call(`cut-${i}`, 'slow', { ms: 3000, steps: 30 }, { progressToken: `p${i}` }),
       );
     }
     // The stateless process got one notifications/cancelled per cut stream (under proxy ids).
     let ids: unknown[] = [];
     for (const deadline = Date.now() + 5000; ids.length < ROUNDS && Date.now() < deadline; await sleep(50)) {
-      const x = await postRpc(port, call('q', 'cancelled', {}), { ...headers, accept: 'application/json' });
+      const x = await postRpc(port, call('q', 'cancelled', {}), {
+        ...headers('cancelled'),
+        accept: 'application/json',
+      });
       ids = json<{ result: { structuredContent: { ids: unknown[] } } }>(x).result.structuredContent.ids;
     }
     expect(ids).toHaveLength(ROUNDS);
     const after = await postRpc(port, call('e', 'echo', { text: 'ok' }), {
-      ...headers,
+      ...headers('echo'),
       accept: 'application/json',
     });
     expect(json(after)).toMatchObject({ id: 'e', result: { content: [{ text: 'ok' }] } });
