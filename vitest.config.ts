@@ -12,6 +12,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
+          // Component tests (src/renderer/**/*.test.tsx) ask for a DOM with `// @vitest-environment happy-dom`
+          // on their first line; every other unit test keeps plain Node, which starts faster.
           environment: 'node',
           // No process, no socket: the tier that answers in seconds (README, "Tests").
           setupFiles: ['./test/support/unit-tier-guard.ts'],
