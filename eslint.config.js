@@ -2,6 +2,7 @@
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 // Node built-ins by every name a renderer file could use to reach them.
@@ -49,7 +50,12 @@ export default tseslint.config(
     // The renderer runs in a sandboxed page or a browser: it talks only to the contract.
     files: ['src/renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
     rules: {
+      // The two classic hook rules; the plugin's React Compiler rules do not apply (no compiler here).
+      // A missing dependency is a stale-closure bug, so it fails the lint rather than warning.
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {

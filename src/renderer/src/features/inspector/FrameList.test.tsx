@@ -5,7 +5,7 @@ import userEvent from '@testing-library/user-event';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FrameList } from './FrameList';
 import { frameIndex, publish } from './frames-store';
-import { inspectorStore, resetView, setQuickFilter, togglePause } from './inspector-store';
+import { inspectorStore, resetView, select, setQuickFilter, togglePause } from './inspector-store';
 import { frame } from './test-frames';
 import { ROW_HEIGHT } from './virtual-rows';
 
@@ -144,6 +144,21 @@ describe('FrameList', () => {
     expect(selected().map((r) => r.getAttribute('data-seq'))).toEqual(['1']);
     await user.keyboard('{End}');
     expect(inspectorStore.getState().selectedSeq).toBe(5);
+  });
+
+  it('scrolls a selection made elsewhere into view, and stays there as frames arrive', () => {
+    render(<FrameList />);
+    const grid = screen.getByRole('grid', { name: 'Frames' });
+    arrive(numbered(1, 100));
+    expect(shownMethods()).not.toContain('tools/m5');
+    act(() => select(5, true)); // e.g. the timeline or the pair link
+    expect(grid.scrollTop).toBe(4 * ROW_HEIGHT);
+    // A browser fires `scroll` after scrollTop is set; happy-dom does not, so the test does.
+    act(() => void fireEvent.scroll(grid));
+    expect(shownMethods()).toContain('tools/m5');
+    arrive(numbered(101, 110));
+    expect(grid.scrollTop).toBe(4 * ROW_HEIGHT);
+    expect(grid.getAttribute('aria-activedescendant')).toBe('frame-5');
   });
 
   it('follows the tail at the bottom, and holds the same frames in view once scrolled up', () => {

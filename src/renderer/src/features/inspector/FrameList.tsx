@@ -7,6 +7,7 @@ import {
   type WheelEvent,
   memo,
   useEffect,
+  useEffectEvent,
   useImperativeHandle,
   useLayoutEffect,
   useRef,
@@ -138,13 +139,16 @@ export function FrameList({ ref }: { ref?: Ref<FrameListHandle> }) {
     if (e.target === e.currentTarget) following.current = false; // the scrollbar
   };
 
-  // A selection made elsewhere (the pair link, the timeline) scrolls into view.
-  useEffect(() => {
-    if (selectedSeq === undefined) return;
-    const i = frameIndex.viewIndexOfSeq(selectedSeq);
-    if (i >= count || frameIndex.viewAt(i)?.seq !== selectedSeq) return;
+  // A selection made elsewhere (the pair link, the timeline) scrolls into view. Only a new
+  // selection does: new frames or a resize must not pull the view back to the selected row.
+  const reveal = useEffectEvent((seq: number) => {
+    const i = frameIndex.viewIndexOfSeq(seq);
+    if (i >= count || frameIndex.viewAt(i)?.seq !== seq) return;
     const t = scrollToReveal(i, at.current, viewport);
     if (t !== undefined) scrollTo(t);
+  });
+  useEffect(() => {
+    if (selectedSeq !== undefined) reveal(selectedSeq);
   }, [selectedSeq]);
 
   const move = (to: (current: number) => number) => {

@@ -6,6 +6,9 @@ import { clockTime, highlightParts, type LogLine, linesAsText, matchesSearch } f
 import { logs, logsStore } from './logs-store';
 import './logs.css';
 
+/** Another server's lines are not shown: one empty list, so `shown` is not recomputed every render. */
+const NO_LINES: readonly LogLine[] = [];
+
 /** The Logs tab: the server's stderr, live, searchable, following the end unless scrolled up. */
 export function LogsView({ serverId, running }: { serverId: string; running: boolean }) {
   const state = useStore(logsStore);
@@ -35,7 +38,7 @@ export function LogsView({ serverId, running }: { serverId: string; running: boo
   }, [serverId, running]);
 
   const mine = state.serverId === serverId;
-  const lines = mine ? state.lines : [];
+  const lines = mine ? state.lines : NO_LINES;
   const shown = useMemo(() => lines.filter((l) => matchesSearch(l.text, query)), [lines, query]);
 
   useLayoutEffect(() => {

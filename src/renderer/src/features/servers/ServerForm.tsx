@@ -23,6 +23,9 @@ const MODES = [
   { value: 'shared', label: 'Shared', note: MODE_NOTES.shared },
 ] as const;
 
+/** A field's element id within one form (ids may not hold the dots of `env.0.key`). */
+const fieldId = (prefix: string, field: string) => `${prefix}${field.replace(/\./g, '-')}`;
+
 export interface FocusRequest {
   field: string;
   /** Changes on every request, so asking twice focuses twice. */
@@ -64,7 +67,7 @@ export function ServerForm({
   const dirty = useMemo(() => JSON.stringify(form) !== JSON.stringify(initial), [form, initial]);
 
   const kit: FieldKit = {
-    id: (field) => `${prefix}${field.replace(/\./g, '-')}`,
+    id: (field) => fieldId(prefix, field),
     error: (field) => engineErrors[field] ?? (submitted || touched.has(field) ? errors[field] : undefined),
   };
 
@@ -83,15 +86,15 @@ export function ServerForm({
     if (!focusRequest) return;
     // A frame later: a dialog that opens with the form moves the focus itself after our effects.
     const frame = requestAnimationFrame(() => {
-      const el = document.getElementById(kit.id(focusRequest.field));
+      const el = document.getElementById(fieldId(prefix, focusRequest.field));
       if (el instanceof HTMLInputElement) {
         el.focus();
         el.select();
       }
     });
     return () => cancelAnimationFrame(frame);
-    // Only a new request moves the focus (kit.id is the same for the form's life).
-  }, [focusRequest?.n]);
+    // Only a new request moves the focus: callers keep a request in state, a new object each time.
+  }, [focusRequest, prefix]);
 
   const focusFirstError = () =>
     requestAnimationFrame(() =>
