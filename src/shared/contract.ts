@@ -6,6 +6,7 @@ import type {
   FileClientId,
   WriteResult,
 } from './connect';
+import type { ErrorCode } from './error-codes';
 import type { Frame, FrameQuery } from './frames';
 import type { ImportScan, ImportedServer, PastedConfig } from './imported-server';
 import type { FieldError, ServerConfigView, ServerInput } from './server-config';
@@ -157,7 +158,7 @@ export type PayloadOf<E extends EventName> = (typeof events)[E] extends EventSpe
 
 /** Failures cross as values, never as thrown strings. */
 export interface ApiError {
-  code: string;
+  code: ErrorCode;
   message: string;
   /** Field-level validation problems, for inline form errors. */
   fields?: FieldError[];

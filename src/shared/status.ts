@@ -1,3 +1,5 @@
+import type { ErrorCode } from './error-codes';
+
 /** How a server process ended. */
 export interface ProcessExit {
   pid: number;
@@ -61,5 +63,5 @@ export interface ServerStatus {
   /** While running: client requests per 10 s over the last 2 minutes, oldest first. */
   activity?: number[];
   /** Why the last start failed (e.g. the port is taken). */
-  error?: { code: string; message: string };
+  error?: { code: ErrorCode; message: string };
 }

@@ -1,26 +1,7 @@
-/** Why an engine operation failed; stable strings the UI and tests can switch on. */
-export enum ErrorCode {
-  InvalidArgument = 'invalid_argument',
-  NotFound = 'not_found',
-  AlreadyExists = 'already_exists',
-  PortInUse = 'port_in_use',
-  SpawnFailed = 'spawn_failed',
-  ProcessExited = 'process_exited',
-  /** The server is stopped, stopping, or waiting to restart after a crash. */
-  NotRunning = 'not_running',
-  /** A limit was reached (processes per server, sessions); try again later. */
-  Full = 'full',
-  /** The server is not keeping up (its stdin is not being read). */
-  Busy = 'busy',
-  /** The client asked for a protocol revision the server does not speak. */
-  UnsupportedProtocolVersion = 'unsupported_protocol_version',
-  Timeout = 'timeout',
-  /** Saving these settings restarts a server with connected sessions: ask the user first. */
-  RestartNeeded = 'restart_needed',
-  /** A secret was sealed by another shell (the app's OS keychain) and cannot be opened here. */
-  Sealed = 'sealed',
-  Internal = 'internal',
-}
+import { ErrorCode } from '@shared/error-codes';
+
+/** The engine's codes are the contract's: one set, defined in `src/shared`. */
+export { ErrorCode };
 
 /** The one error type thrown inside the engine; crosses the UI boundary as `{ code, message }`. */
 export class PatchbayError extends Error {
@@ -45,7 +26,7 @@ export class PatchbayError extends Error {
 }
 
 /** Wraps anything thrown into a PatchbayError, keeping the original as `cause`. */
-export function toPatchbayError(err: unknown, fallback = ErrorCode.Internal): PatchbayError {
+export function toPatchbayError(err: unknown, fallback: ErrorCode = ErrorCode.Internal): PatchbayError {
   if (err instanceof PatchbayError) return err;
   const message = err instanceof Error ? err.message : String(err);
   return new PatchbayError(fallback, message, { cause: err });

@@ -1,4 +1,5 @@
 import { type ApiResult, IPC } from '@shared/contract';
+import { ErrorCode } from '@shared/error-codes';
 import type { ApiConnection, ApiHub } from '../core/api/api-hub';
 
 /** The parts of Electron's ipcMain / webContents the binding uses (real ones fit; tests pass fakes). */
@@ -44,7 +45,10 @@ export function bindIpc(ipcMain: IpcMainLike, hub: ApiHub, isTrusted: (url: stri
   ipcMain.handle(IPC.call, async (event, name, args): Promise<ApiResult<unknown>> => {
     const url = event.senderFrame?.url;
     if (url === undefined || !isTrusted(url)) {
-      return { ok: false, error: { code: 'forbidden', message: 'This frame may not use the Patchbay API' } };
+      return {
+        ok: false,
+        error: { code: ErrorCode.Forbidden, message: 'This frame may not use the Patchbay API' },
+      };
     }
     return connectionOf(event.sender).call(name, args);
   });

@@ -112,7 +112,10 @@ export class ApiConnection {
   /** Runs a command by name; unknown names and engine errors come back as values. */
   async call(name: unknown, args: unknown): Promise<ApiResult<unknown>> {
     if (!isCommandName(name))
-      return { ok: false, error: { code: 'unknown_command', message: `Unknown command: ${String(name)}` } };
+      return {
+        ok: false,
+        error: { code: ErrorCode.UnknownCommand, message: `Unknown command: ${String(name)}` },
+      };
     try {
       const handler = this.handlers[name] as (a: unknown, c: ApiConnection) => unknown;
       const value: unknown = await handler(args, this);
@@ -269,14 +272,13 @@ function handlersFor(
     'clients.import': (a) => m.importFromClients(a.entries),
     'clients.parse': (a) => parsePastedConfig(a.text),
     'dialog.pickDirectory': (a) => {
-      if (!pickDirectory)
-        throw new PatchbayError(ErrorCode.InvalidArgument, 'No folder dialog in this shell');
+      if (!pickDirectory) throw new PatchbayError(ErrorCode.Unsupported, 'No folder dialog in this shell');
       return pickDirectory(a.defaultPath);
     },
     'servers.connectUrls': (a) => m.connectUrls(a.id),
     'connect.snippets': (a) => m.clientSnippets(a.id),
     'connect.copy': async (a) => {
-      if (!clipboard) throw new PatchbayError(ErrorCode.InvalidArgument, 'No system clipboard in this shell');
+      if (!clipboard) throw new PatchbayError(ErrorCode.Unsupported, 'No system clipboard in this shell');
       const snippet = m.clientSnippets(a.id, { revealToken: true }).find((s) => s.client === a.client);
       const item = snippet?.items[a.item];
       if (!item) throw new PatchbayError(ErrorCode.NotFound, 'No such snippet');
@@ -299,7 +301,7 @@ function handlersFor(
       return null;
     },
     'clipboard.write': async (a) => {
-      if (!clipboard) throw new PatchbayError(ErrorCode.InvalidArgument, 'No system clipboard in this shell');
+      if (!clipboard) throw new PatchbayError(ErrorCode.Unsupported, 'No system clipboard in this shell');
       await clipboard(a.text);
       return null;
     },

@@ -1,6 +1,6 @@
 import type { ServerConfig } from '@shared/server-config';
 import type { ServerStatus, SessionInfo } from '@shared/status';
-import { toPatchbayError } from '../errors';
+import { type ErrorCode, toPatchbayError } from '../errors';
 import { assertSecretsOpen } from './config-views';
 import { type Endpoint, startEndpoint } from '../http/endpoint-server';
 import type { FrameBatch } from '../inspect/frame-tap';
@@ -20,7 +20,7 @@ interface Running {
   activity: number[];
   requestsSeen: number;
   endpoint: Endpoint | undefined;
-  error: { code: string; message: string } | undefined;
+  error: { code: ErrorCode; message: string } | undefined;
   /** Stops writing its frames to the history. */
   unrecord?: () => void;
 }

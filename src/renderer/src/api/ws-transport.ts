@@ -1,4 +1,5 @@
 import {
+  type ApiError,
   type ApiResult,
   type CommandName,
   type EventName,
@@ -6,9 +7,10 @@ import {
   WS_PATH,
   type WsServerMessage,
 } from '@shared/contract';
+import { ErrorCode } from '@shared/error-codes';
 import type { LinkHealth, Transport } from './transport';
 
-const DISCONNECTED = { code: 'disconnected', message: 'Lost the connection to Patchbay' };
+const DISCONNECTED: ApiError = { code: ErrorCode.Disconnected, message: 'Lost the connection to Patchbay' };
 
 /**
  * The contract over the WebSocket of `patchbay serve`. The launch token goes first on
@@ -80,10 +82,10 @@ export function webSocketTransport(
       delay = Math.min(delay * 2, 5000);
     };
   };
-  const refusedError = () =>
+  const refusedError = (): ApiError | undefined =>
     refused
       ? {
-          code: 'unauthorized',
+          code: ErrorCode.Unauthorized,
           message: 'Patchbay refused this page’s access token: open the URL that `patchbay serve` printed.',
         }
       : undefined;

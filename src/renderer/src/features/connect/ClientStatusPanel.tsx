@@ -1,3 +1,4 @@
+import { ErrorCode } from '@shared/error-codes';
 import type { ClientStatus } from '@shared/connect';
 import { useState } from 'react';
 import { api } from '../../api/api';
@@ -32,7 +33,7 @@ export function ClientStatusPanel({
       setWritten(message);
       toast(message);
       onChanged();
-    } else if (result.error.code === 'already_exists' && !force) {
+    } else if (result.error.code === ErrorCode.AlreadyExists && !force) {
       setConfirm(result.error.message);
     } else {
       toast(`Could not write ${label}’s file: ${result.error.message}`, 'error');

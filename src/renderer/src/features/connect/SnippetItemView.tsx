@@ -1,4 +1,5 @@
 import type { ConnectClientId, SnippetItem } from '@shared/connect';
+import { shellCapabilities } from '../../shell';
 import { copySnippetItem } from './copy-snippet';
 
 /** One thing to run, paste, open or type, with its Copy button. */
@@ -23,14 +24,14 @@ export function SnippetItemView({
     </button>
   );
   if (item.kind === 'link') {
-    // Electron denies in-page navigation and opens new windows through the main process;
+    // Electron denies in-page navigation and opens new windows in the system browser;
     // a browser hands a custom scheme (cursor:, vscode:) to the OS without leaving the page.
     return (
       <div className="connect-snippet connect-snippet-link">
         <a
           className="connect-deeplink"
           href={item.url}
-          {...(window.patchbay ? { target: '_blank', rel: 'noreferrer' } : {})}
+          {...(shellCapabilities().openLinkExternally ? { target: '_blank', rel: 'noreferrer' } : {})}
         >
           {item.label}
         </a>

@@ -1,14 +1,15 @@
 import type { ConnectClientId, SnippetItem } from '@shared/connect';
 import { SECRET_MASK } from '@shared/server-config';
 import { api } from '../../api/api';
+import { shellCapabilities } from '../../shell';
 import { toast } from '../../ui/toast';
 import { copyText } from '../servers/copy-text';
 import { hasMaskedToken, shownText } from './client-state';
 
 /**
- * Copies one snippet item. The desktop copies through the main process with the real token;
- * the browser shell has no clipboard there (invalid_argument), so it puts the server's key
- * (from `servers.connectUrls`) in place of the mask, and says so if some mask is left.
+ * Copies one snippet item. A shell with a system clipboard copies through the main process with
+ * the real token; otherwise the browser's clipboard gets the text with the server's key (from
+ * `servers.connectUrls`) in place of the mask, and the toast says so if some mask is left.
  */
 export async function copySnippetItem(
   serverId: string,
@@ -16,12 +17,9 @@ export async function copySnippetItem(
   index: number,
   item: SnippetItem,
 ): Promise<void> {
-  if (window.patchbay) {
+  if (shellCapabilities().systemClipboard) {
     const result = await api.call('connect.copy', { id: serverId, client, item: index });
-    if (result.ok) return toast('Copied');
-    if (result.error.code !== 'invalid_argument') {
-      return toast(`Copy failed: ${result.error.message}`, 'error');
-    }
+    return result.ok ? toast('Copied') : toast(`Copy failed: ${result.error.message}`, 'error');
   }
   const text = await unmasked(serverId, shownText(item));
   if (!(await copyText(text))) {

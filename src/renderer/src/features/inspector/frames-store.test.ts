@@ -1,4 +1,5 @@
 import type { ApiResult } from '@shared/contract';
+import { ErrorCode } from '@shared/error-codes';
 import type { Frame } from '@shared/frames';
 import type { ServerStatus } from '@shared/status';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
@@ -123,7 +124,8 @@ describe('frames-store', () => {
     expect(seqs()).toEqual([]);
     push('srv', frames(3, 4));
     expect(seqs()).toEqual([4]);
-    engine.answer = () => Promise.resolve({ ok: false, error: { code: 'x', message: 'engine said no' } });
+    engine.answer = () =>
+      Promise.resolve({ ok: false, error: { code: ErrorCode.Internal, message: 'engine said no' } });
     expect(await clearFrames('srv')).toBe(false);
     expect(framesStore.getState().error).toContain('engine said no');
   });

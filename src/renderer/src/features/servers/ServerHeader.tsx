@@ -1,5 +1,6 @@
 import { maskKey, withKey } from '@shared/connect';
 import type { ApiError } from '@shared/contract';
+import { ErrorCode } from '@shared/error-codes';
 import type { ServerConfigView } from '@shared/server-config';
 import type { ServerStatus } from '@shared/status';
 import { useStore } from 'zustand';
@@ -114,10 +115,10 @@ function ErrorNotice({ error, openTab }: { error: ApiError | undefined; openTab:
     <div className="notice notice-danger" role="alert" data-testid="server-error">
       <p>{error.message}</p>
       <div className="notice-actions">
-        {error.code === 'port_in_use' && (
+        {error.code === ErrorCode.PortInUse && (
           <button onClick={() => openTab('settings', 'port')}>Pick another port</button>
         )}
-        {error.code === 'spawn_failed' && (
+        {error.code === ErrorCode.SpawnFailed && (
           <button onClick={() => openTab('settings', 'commandLine')}>Check the command</button>
         )}
       </div>

@@ -1,3 +1,4 @@
+import { ErrorCode } from '@shared/error-codes';
 import type { ClientStatus } from '@shared/connect';
 import { useState } from 'react';
 import { useStore } from 'zustand';
@@ -8,9 +9,6 @@ import { type FocusRequest, ServerForm } from './ServerForm';
 import { formFromView } from './server-form-model';
 import { deleteServer, duplicateServer, serversStore, updateServer } from './servers-store';
 import { clientsToUpdate, urlChangeText } from './url-change';
-
-/** The engine's answer to a save that would restart the server under connected clients. */
-const RESTART_NEEDED = 'restart_needed';
 
 /** The Settings tab: this server's settings in the same form as Add, plus duplicate and delete. */
 export function ServerSettingsTab({
@@ -93,7 +91,7 @@ export function ServerSettingsTab({
         focusRequest={focus}
         onSubmit={async (input, removeToken) => {
           const r = await updateServer(serverId, input, removeToken);
-          if (!r.ok && r.error.code === RESTART_NEEDED) {
+          if (!r.ok && r.error.code === ErrorCode.RestartNeeded) {
             // Nothing was saved: ask, naming the sessions that would drop, then save with a restart.
             setPendingRestart({
               question: r.error.message,

@@ -1,5 +1,6 @@
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { api } from '../../api/api';
+import { currentShell } from '../../shell';
 import { toast } from '../../ui/toast';
 import {
   type AgeUnit,
@@ -11,7 +12,7 @@ import {
 
 /** Frame history on disk, and (desktop) close to tray; Save applies both at once. */
 export function AppSettingsForm() {
-  const desktop = window.patchbay !== undefined;
+  const desktop = currentShell() === 'electron';
   const [form, setForm] = useState<FrameHistoryForm>();
   const [tray, setTray] = useState<boolean>();
   const [errors, setErrors] = useState<FrameHistoryErrors>({});
