@@ -16,27 +16,25 @@ const engine = vi.hoisted(() => {
     answer,
   };
 });
-vi.mock('../../api/api', () => ({
-  api: {
-    call: (name: string, args: unknown) => {
-      engine.calls.push({ name, args });
-      return engine.answer(name, args);
-    },
-    on: (name: string, listener: (payload: unknown) => void) => {
-      engine.listeners.set(name, listener);
-      return () => {};
-    },
-    onReconnect: () => () => {},
+const fakeApi = {
+  call: (name: string, args: unknown) => {
+    engine.calls.push({ name, args });
+    return engine.answer(name, args);
   },
-}));
-vi.mock('../servers/servers-store', () => ({
-  serversStore: createStore<{ statuses: Record<string, Partial<ServerStatus>> }>(() => ({ statuses: {} })),
+  on: (name: string, listener: (payload: unknown) => void) => {
+    engine.listeners.set(name, listener);
+    return () => {};
+  },
+  onReconnect: () => () => {},
+};
+const serversStore = createStore<{ statuses: Record<string, Partial<ServerStatus>> }>(() => ({
+  statuses: {},
 }));
 // Publishing waits for an animation frame; Node has none.
 globalThis.requestAnimationFrame = (cb: FrameRequestCallback) => setTimeout(() => cb(0), 0);
 
-const { clearFrames, frameIndex, framesStore, watchFrames } = await import('./frames-store');
-const { serversStore } = await import('../servers/servers-store');
+const { clearFrames, connectFrames, frameIndex, framesStore, watchFrames } = await import('./frames-store');
+connectFrames(fakeApi as unknown as Parameters<typeof connectFrames>[0], serversStore);
 
 const push = (serverId: string, frames: Frame[], skipped = 0) =>
   engine.listeners.get('frames.batch')!({ serverId, frames, skipped });

@@ -1,7 +1,10 @@
 import type { Frame } from '@shared/frames';
 import { createStore } from 'zustand/vanilla';
-import { api } from '../../api/api';
-import { serversStore } from '../servers/servers-store';
+import { ErrorCode } from '@shared/error-codes';
+import type { ServerStatus } from '@shared/status';
+import type { StoreApi } from 'zustand';
+import type { Api } from '../../api/api';
+import { createStreamFollower, type StreamFollower, type StreamSink } from '../../api/live-follower';
 import { FrameIndex } from './frame-index';
 
 /** What components read to know the frames changed; the frames themselves live in `frameIndex`. */
@@ -42,16 +45,11 @@ export function publish(extra: Partial<FramesState> = {}): void {
   });
 }
 
-type Batch = { serverId: string; frames: Frame[]; skipped: number };
-/** Live batches that arrive while a snapshot is on its way: replayed after it (no gap, no duplicate). */
-let queued: Batch[] | undefined;
-/** The numbering the held seqs belong to (from the last snapshot). */
-let run: string | undefined;
-/** Bumps per subscribe, so an answer to an older one is ignored. */
-let generation = 0;
-
 let skippedUnpublished = 0;
 let publishQueued = false;
+/** The stream, once `connectFrames` wired it to the api (in main.tsx). */
+let follower: StreamFollower | undefined;
+let api: FramesApi | undefined;
 
 /**
  * Renders at most once per animation frame: under a flood two batches often land in one
@@ -68,12 +66,59 @@ function publishSoon(): void {
   });
 }
 
-function apply(batch: Batch): void {
-  if (batch.serverId !== framesStore.getState().serverId) return;
+function apply(frames: readonly Frame[], skipped: number): void {
   const before = frameIndex.version;
-  frameIndex.append(batch.frames);
-  skippedUnpublished += batch.skipped;
-  if (frameIndex.version !== before || batch.skipped > 0) publishSoon();
+  frameIndex.append(frames);
+  skippedUnpublished += skipped;
+  if (frameIndex.version !== before || skipped > 0) publishSoon();
+}
+
+/** Empties the view (another server, a fresh run, or none); the next frames start a new epoch. */
+function startOver(serverId: string | undefined): void {
+  frameIndex.reset();
+  skippedUnpublished = 0;
+  framesStore.setState((s) => ({ serverId, skipped: 0, error: undefined, epoch: s.epoch + 1 }));
+  publish();
+}
+
+const sink: StreamSink<Frame> = {
+  snapshot(serverId, items, { newRun }) {
+    if (framesStore.getState().serverId !== serverId) return;
+    // Patchbay itself restarted while this page stayed open: the seqs begin again.
+    if (newRun) startOver(serverId);
+    apply(items, 0);
+    if (framesStore.getState().error) framesStore.setState({ error: undefined });
+  },
+  live(serverId, items, skipped) {
+    if (framesStore.getState().serverId === serverId) apply(items, skipped);
+  },
+  failed(serverId, error) {
+    // Stopped meanwhile (e.g. a reconnect after the server was stopped): nothing to follow.
+    if (error.code === ErrorCode.NotRunning || framesStore.getState().serverId !== serverId) return;
+    framesStore.setState({ error: `Could not follow the frames: ${error.message}` });
+  },
+};
+
+/** The api calls and events the frames need; the real `api` in the app, a fake one in tests. */
+type FramesApi = Pick<Api, 'call' | 'on' | 'onReconnect'>;
+
+/**
+ * Wires the frames to the engine (once, in main.tsx): the live follower, and a fresh start
+ * when a followed server starts again (a new frame tap, numbering from 1).
+ */
+export function connectFrames(
+  engine: FramesApi,
+  servers: StoreApi<{ statuses: Record<string, Pick<ServerStatus, 'url'> | undefined> }>,
+): void {
+  api = engine;
+  follower = createStreamFollower(engine, 'frames', sink);
+  servers.subscribe((s, prev) => {
+    const id = framesStore.getState().serverId;
+    if (!id) return;
+    if (prev.statuses[id]?.url === undefined && s.statuses[id]?.url !== undefined && prev.statuses[id]) {
+      void watchFrames(id, { fresh: true });
+    }
+  });
 }
 
 /**
@@ -81,60 +126,26 @@ function apply(batch: Batch): void {
  * `fresh` forgets what is held: a new run of the server numbers its frames from 1 again.
  */
 export async function watchFrames(serverId: string, options: { fresh?: boolean } = {}): Promise<void> {
+  if (!follower) return;
   const previous = framesStore.getState().serverId;
   if (previous !== serverId || options.fresh) {
-    if (previous !== undefined && previous !== serverId)
-      void api.call('frames.unsubscribe', { id: previous });
-    frameIndex.reset();
-    run = undefined;
-    skippedUnpublished = 0;
-    framesStore.setState((s) => ({ serverId, skipped: 0, error: undefined, epoch: s.epoch + 1 }));
-    publish();
+    if (previous !== undefined && previous !== serverId) void follower.release(previous);
+    startOver(serverId);
   }
-  const mine = ++generation;
-  queued = [];
-  const result = await api.call('frames.subscribe', {
-    id: serverId,
-    afterSeq: frameIndex.lastSeq,
-    ...(run === undefined ? {} : { run }),
-  });
-  if (mine !== generation || framesStore.getState().serverId !== serverId) return;
-  const waiting = queued;
-  queued = undefined;
-  if (!result.ok) {
-    // Stopped meanwhile (e.g. a reconnect after the server was stopped): nothing to follow.
-    if (result.error.code === 'not_running') return;
-    framesStore.setState({ error: `Could not follow the frames: ${result.error.message}` });
-    return;
-  }
-  if (run !== undefined && result.value.run !== run) {
-    // Patchbay itself restarted while this page stayed open: the seqs begin again.
-    frameIndex.reset();
-    skippedUnpublished = 0;
-    framesStore.setState((s) => ({ skipped: 0, epoch: s.epoch + 1 }));
-  }
-  run = result.value.run;
-  apply({ serverId, frames: result.value.items, skipped: 0 });
-  for (const b of waiting) apply(b);
-  if (framesStore.getState().error) framesStore.setState({ error: undefined });
+  await follower.follow(serverId, { restart: options.fresh === true });
 }
 
 /** Stops following whatever server the view holds and empties it (another, stopped server is shown). */
 export function releaseFrames(): void {
   const held = framesStore.getState().serverId;
-  if (held === undefined) return;
-  void api.call('frames.unsubscribe', { id: held });
-  ++generation; // an answer still on its way is for the released server
-  queued = undefined;
-  frameIndex.reset();
-  run = undefined;
-  skippedUnpublished = 0;
-  framesStore.setState((s) => ({ serverId: undefined, skipped: 0, error: undefined, epoch: s.epoch + 1 }));
-  publish();
+  if (held === undefined || !follower) return;
+  void follower.release(held);
+  startOver(undefined);
 }
 
 /** Forgets the frames in the engine and here; `lastSeq` stays, since the engine keeps numbering. */
 export async function clearFrames(serverId: string): Promise<boolean> {
+  if (!api) return false;
   const result = await api.call('frames.clear', { id: serverId });
   if (!result.ok) {
     framesStore.setState({ error: `Could not clear the frames: ${result.error.message}. Try Clear again.` });
@@ -146,20 +157,3 @@ export async function clearFrames(serverId: string): Promise<boolean> {
   }
   return true;
 }
-
-api.on('frames.batch', (batch) => {
-  if (queued) queued.push(batch);
-  else apply(batch);
-});
-api.onReconnect(() => {
-  const id = framesStore.getState().serverId;
-  if (id) void watchFrames(id);
-});
-// A stopped server's runtime is gone; the next run is a new frame tap numbering from 1.
-serversStore.subscribe((s, prev) => {
-  const id = framesStore.getState().serverId;
-  if (!id) return;
-  if (prev.statuses[id]?.url === undefined && s.statuses[id]?.url !== undefined && prev.statuses[id]) {
-    void watchFrames(id, { fresh: true });
-  }
-});

@@ -1,12 +1,11 @@
-import type { StderrEntry } from '@shared/status';
+import { ErrorCode } from '@shared/error-codes';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Api } from '../../api/api';
+import { createStreamFollower } from '../../api/live-follower';
 import { appendLines, type HeldLines, unseenEntries } from './log-lines';
 
 export interface LogsState extends HeldLines {
   serverId: string | undefined;
-  /** The highest seq taken from the engine's current log; live batches at or below it are old. */
-  lastSeq: number;
   /** Lines the engine dropped because this view fell behind. */
   skipped: number;
   /** Why the log cannot be followed now, said plainly (a stopped server is `notRunning`). */
@@ -27,82 +26,61 @@ export interface LogsFollower {
   clear(serverId: string): Promise<string | undefined>;
 }
 
-const initial = (serverId: string | undefined): LogsState => ({
+/** An empty view of `serverId` (or of none). */
+export const initialLogs = (serverId: string | undefined): LogsState => ({
   serverId,
   lines: [],
   trimmed: 0,
   nextKey: 1,
-  lastSeq: 0,
   skipped: 0,
   unavailable: undefined,
   notRunning: false,
 });
 
-/** The Logs tab's state and its stream, on an injected api (a fake one in tests). */
-export function createLogsFollower(api: Pick<Api, 'call' | 'on' | 'onReconnect'>): LogsFollower {
-  const store = createStore<LogsState>(() => initial(undefined));
-  /** The server this window follows now; a reconnect resubscribes only for it. */
-  let watching: string | undefined;
-  /** The numbering `lastSeq` belongs to (from the last snapshot). */
-  let run: string | undefined;
+/** The Logs tab's state and its stream (the shared live follower), on an injected api (a fake one in tests). */
+export function createLogsFollower(
+  api: Pick<Api, 'call' | 'on' | 'onReconnect'>,
+  store: StoreApi<LogsState> = createStore<LogsState>(() => initialLogs(undefined)),
+): LogsFollower {
+  const mine = (serverId: string) => store.getState().serverId === serverId;
 
-  const appendBatch = (serverId: string, entries: readonly StderrEntry[], skipped: number) => {
-    const s = store.getState();
-    if (s.serverId !== serverId) return;
-    const fresh = entries.filter((e) => e.seq > s.lastSeq);
-    if (fresh.length === 0 && skipped === 0) return;
-    store.setState({
-      ...appendLines(s, fresh),
-      lastSeq: fresh.length ? fresh[fresh.length - 1]!.seq : s.lastSeq,
-      skipped: s.skipped + skipped,
-    });
-  };
+  const follower = createStreamFollower(api, 'logs', {
+    snapshot(serverId, items, { restarted, newRun }) {
+      if (!mine(serverId)) return;
+      const s = store.getState();
+      // A restart numbers from 1 again: only pid and time tell the lines already shown.
+      const fresh = restarted || newRun ? unseenEntries(s.lines, items) : items;
+      store.setState({ ...appendLines(s, fresh), notRunning: false, unavailable: undefined });
+    },
+    live(serverId, entries, skipped) {
+      if (!mine(serverId)) return;
+      const s = store.getState();
+      store.setState({ ...appendLines(s, entries), skipped: s.skipped + skipped });
+    },
+    failed(serverId, error) {
+      if (!mine(serverId)) return;
+      const notRunning = error.code === ErrorCode.NotRunning;
+      store.setState({ notRunning, unavailable: notRunning ? undefined : error.message });
+    },
+  });
 
   const watch = async (serverId: string, restart: boolean) => {
-    watching = serverId;
-    if (store.getState().serverId !== serverId) {
-      store.setState(initial(serverId));
-      run = undefined;
-    }
-    const afterSeq = restart ? 0 : store.getState().lastSeq;
-    const resume = !restart && run !== undefined ? { run } : {};
-    const result = await api.call('logs.subscribe', { id: serverId, afterSeq, ...resume });
-    const s = store.getState();
-    if (s.serverId !== serverId) return;
-    if (!result.ok) {
-      const notRunning = result.error.code === 'not_running';
-      store.setState({ notRunning, unavailable: notRunning ? undefined : result.error.message });
-      return;
-    }
-    // Another run (Patchbay restarted while the page stayed open) numbers from 1 again.
-    const renumbered = restart || (run !== undefined && result.value.run !== run);
-    run = result.value.run;
-    const items = renumbered ? unseenEntries(s.lines, result.value.items) : result.value.items;
-    store.setState({
-      ...appendLines(s, items),
-      lastSeq: result.value.lastSeq,
-      notRunning: false,
-      unavailable: undefined,
-    });
+    if (!mine(serverId)) store.setState(initialLogs(serverId));
+    await follower.follow(serverId, { restart });
   };
 
   const unwatch = async (serverId: string) => {
-    if (watching === serverId) watching = undefined;
-    const result = await api.call('logs.unsubscribe', { id: serverId });
+    const error = await follower.release(serverId);
     // The view is gone, so there is nowhere to show this; it only means the engine forgot first.
-    if (!result.ok) console.warn(`logs.unsubscribe ${serverId}: ${result.error.message}`);
+    if (error) console.warn(`logs.unsubscribe ${serverId}: ${error.message}`);
   };
 
   const clear = async (serverId: string) => {
     const result = await api.call('logs.clear', { id: serverId });
     if (!result.ok) return result.error.message;
-    if (store.getState().serverId === serverId) store.setState({ lines: [], trimmed: 0, skipped: 0 });
+    if (mine(serverId)) store.setState({ lines: [], trimmed: 0, skipped: 0 });
     return undefined;
   };
 
-  api.on('logs.batch', (batch) => appendBatch(batch.serverId, batch.entries, batch.skipped));
-  api.onReconnect(() => {
-    if (watching) void watch(watching, false);
-  });
   return { store, watch, unwatch, clear };
 }

@@ -2,7 +2,8 @@ import type { ApiError, ApiResult } from '@shared/contract';
 import type { ServerConfigView, ServerInput } from '@shared/server-config';
 import type { ServerStatus } from '@shared/status';
 import { createStore } from 'zustand/vanilla';
-import { api } from '../../api/api';
+import { type Api, api } from '../../api/api';
+import { createLiveFollower, type LiveFollower } from '../../api/live-follower';
 import type { PendingAction } from './status-text';
 
 export interface ServersState {
@@ -45,42 +46,53 @@ function withServers(servers: ServerConfigView[], s: ServersState): Partial<Serv
   return { servers, statuses, selectedId };
 }
 
-// Status events that arrive while a snapshot is loading are replayed over it, so a
-// snapshot older than an event never wins (load first, queue live updates, replay).
-let loading: ServerStatus[] | undefined;
-let loadSeq = 0;
-
 function applyStatus(status: ServerStatus): void {
-  if (loading) {
-    loading.push(status);
-    return;
-  }
   if (!get().servers.some((s) => s.id === status.id)) return; // a deleted server's last word
   set((s) => ({ statuses: { ...s.statuses, [status.id]: status } }));
 }
 
-/** Loads the list and every status, then keeps them current from events. */
-export async function loadServers(): Promise<void> {
-  const seq = ++loadSeq;
-  loading ??= [];
-  const [list, statuses] = await Promise.all([api.call('servers.list'), api.call('servers.statuses')]);
-  if (seq !== loadSeq) return; // a newer load (after a reconnect) applies its own snapshot
-  const queued = loading ?? [];
-  loading = undefined;
-  if (!list.ok || !statuses.ok) {
-    const error = !list.ok ? list.error : !statuses.ok ? statuses.error : undefined;
-    set({ loadError: `Could not load the servers: ${error?.message ?? 'unknown error'}` });
-    return;
-  }
-  const byId: Record<string, ServerStatus> = {};
-  for (const st of statuses.value) byId[st.id] = st;
-  set((s) => ({ ...withServers(list.value, { ...s, statuses: byId }), loaded: true, loadError: undefined }));
-  for (const st of queued) applyStatus(st);
+type ServersSnapshot = [ApiResult<ServerConfigView[]>, ApiResult<ServerStatus[]>];
+type ServersEvent = { servers: ServerConfigView[] } | { status: ServerStatus };
+
+/** The list and every status, followed (once `followServers` wired it in main.tsx). */
+let live: LiveFollower | undefined;
+
+/**
+ * Follows the server list and every status on the live follower: status events that arrive
+ * while a snapshot is loading are replayed over it, so a snapshot older than an event never wins.
+ */
+export function followServers(engine: Pick<Api, 'call' | 'on' | 'onReconnect'>): void {
+  live = createLiveFollower<ServersSnapshot, ServersEvent>(engine, {
+    snapshot: () => Promise.all([engine.call('servers.list'), engine.call('servers.statuses')]),
+    events(push) {
+      engine.on('servers.changed', (servers) => push({ servers }));
+      engine.on('server.status', (status) => push({ status }));
+    },
+    applySnapshot([list, statuses]) {
+      if (!list.ok || !statuses.ok) {
+        const error = !list.ok ? list.error : !statuses.ok ? statuses.error : undefined;
+        set({ loadError: `Could not load the servers: ${error?.message ?? 'unknown error'}` });
+        return;
+      }
+      const byId: Record<string, ServerStatus> = {};
+      for (const st of statuses.value) byId[st.id] = st;
+      set((s) => ({
+        ...withServers(list.value, { ...s, statuses: byId }),
+        loaded: true,
+        loadError: undefined,
+      }));
+    },
+    applyEvent(event) {
+      if ('status' in event) applyStatus(event.status);
+      else set((s) => ({ ...withServers(event.servers, s), loaded: true }));
+    },
+  });
 }
 
-api.on('servers.changed', (servers) => set((s) => ({ ...withServers(servers, s), loaded: true })));
-api.on('server.status', applyStatus);
-api.onReconnect(() => void loadServers());
+/** Loads the list and every status again (first load, Retry); events keep them current after. */
+export async function loadServers(): Promise<void> {
+  await live?.reload();
+}
 
 export function selectServer(id: string): void {
   set({ selectedId: id });
