@@ -8,6 +8,7 @@ import { LaunchToken } from './launch-token';
 import { createStaticHandler } from './static-server';
 import { localRedirectTarget, setUiSecurityHeaders } from './ui-headers';
 import { bindWebSocket } from './ws-binding';
+import { serverBaseUrl } from '@shared/server-url';
 
 export const UI_SERVER_LIMITS = {
   /** Slow or silent clients lose their connection after this; the UI's requests are tiny. */
@@ -113,10 +114,9 @@ export async function startHeadlessShell(options: HeadlessShellOptions): Promise
     server.listen(options.port ?? 0, host, () => resolve());
   });
   port = (server.address() as AddressInfo).port;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
 
   return {
-    url: `http://${urlHost}:${port}/#token=${token.value}`,
+    url: `${serverBaseUrl(host, port)}/#token=${token.value}`,
     token: token.value,
     close: () =>
       new Promise<void>((resolve) => {

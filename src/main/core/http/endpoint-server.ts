@@ -1,6 +1,7 @@
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { serverUrls } from '@shared/server-url';
 import { ErrorCode, PatchbayError } from '../errors';
 import { RpcErrorCode, errorResponse } from '../jsonrpc/errors';
 import type { FrameTap } from '../inspect/frame-tap';
@@ -158,12 +159,9 @@ export async function startEndpoint(
   });
   const port = (server.address() as AddressInfo).port;
   if (options.port === 0) policy = new AccessPolicy({ ...options, port, loopback });
-  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-  const base = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
 
   return {
-    url: `${base}/mcp`,
-    sseUrl: `${base}/sse`,
+    ...serverUrls(options.host, port),
     port,
     sessionCount: () => mcp.sessions.size,
     reconfigure(next) {
