@@ -216,7 +216,7 @@ describe('the contract over the WebSocket binding', () => {
     });
     expect(await api.call('dialog.pickDirectory', {})).toMatchObject({
       ok: false,
-      error: { code: 'invalid_argument' },
+      error: { code: 'unsupported' },
     });
 
     expect(

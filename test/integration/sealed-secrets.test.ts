@@ -69,7 +69,8 @@ describe('secrets sealed by another shell', () => {
     expect(other.list().map((s) => [s.name, s.hasToken])).toEqual([['sealed', true]]);
     const [restored] = await other.restore();
     expect(restored!.state.status).toBe('stopped');
-    expect(restored!.error).toMatchObject({ code: 'sealed', message: expect.stringMatching(/API_KEY/) });
+    expect(restored!.error?.code).toBe('sealed');
+    expect(restored!.error?.message).toMatch(/API_KEY/);
     const err = (await other.start(created.id).catch((e: unknown) => e)) as PatchbayError;
     expect(err.code).toBe(ErrorCode.Sealed);
     expect(err.message).toMatch(/API_KEY, its key were saved by another Patchbay/);

@@ -76,10 +76,10 @@ async function serve(args: string[]): Promise<number> {
   manager.reservePort(Number(new URL(shell.url).port), "Patchbay's own window");
   // Handled before anything is printed: a signal sent as soon as the UI line shows (during
   // restore) must still stop servers and exit 0, not kill the process mid-start.
-  let opened: ReturnType<typeof openInBrowser> | undefined;
+  const browser: { opened?: ReturnType<typeof openInBrowser> } = {}; // set once the handlers are in
   const stop = (signal: NodeJS.Signals) => {
     process.stdout.write(`\nReceived ${signal}, stopping…\n`);
-    opened?.dispose();
+    browser.opened?.dispose();
     hub.close();
     Promise.all([shell.close(), manager.shutdown()]).then(
       () => process.exit(0),
@@ -99,7 +99,7 @@ async function serve(args: string[]): Promise<number> {
         : `  ${name}: not started (${s.error?.message ?? s.state.status})\n`,
     );
   }
-  opened = values.open ? openInBrowser(shell.url) : undefined;
+  if (values.open) browser.opened = openInBrowser(shell.url);
   return new Promise<number>(() => {}); // runs until a signal stops it
 }
 
