@@ -3,8 +3,9 @@ import type { Frame } from '@shared/frames';
 import { act, cleanup, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createStore } from 'zustand/vanilla';
 import { InspectorToolbar } from './InspectorToolbar';
-import { frameIndex, framesStore, publish } from './frames-store';
+import { connectFrames, frameIndex, framesStore, publish } from './frames-store';
 import { clearFilter, inspectorStore, resetView, setQuickFilter } from './inspector-store';
 import { frame, toolCall } from './test-frames';
 
@@ -16,6 +17,12 @@ const shell = vi.hoisted(() => {
   window.patchbay = { kind: 'electron', platform: 'linux', call: call as never, onEvent: () => () => {} };
   return { call };
 });
+
+// Wired as main.tsx wires it: the stores talk to the engine through this fake only.
+connectFrames(
+  { call: shell.call as never, on: () => () => {}, onReconnect: () => () => {} } as never,
+  createStore(() => ({ statuses: {} })),
+);
 
 const SESSION_B = 'b2c00000-0000-4000-8000-000000000002';
 
