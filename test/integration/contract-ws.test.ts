@@ -244,7 +244,7 @@ describe('the contract over the WebSocket binding', () => {
     // The browser shell has no system clipboard: a clear error, and the UI uses its own.
     expect(await api.call('clipboard.write', { text: 'x' })).toMatchObject({
       ok: false,
-      error: { code: 'invalid_argument' },
+      error: { code: 'unsupported' },
     });
     expect(await api.ok('clients.scan', { cwd: dataDir })).toMatchObject({
       found: expect.any(Array) as unknown,

@@ -77,7 +77,10 @@ async function serve(args: string[]): Promise<number> {
   // Handled before anything is printed: a signal sent as soon as the UI line shows (during
   // restore) must still stop servers and exit 0, not kill the process mid-start.
   const browser: { opened?: ReturnType<typeof openInBrowser> } = {}; // set once the handlers are in
+  let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
     process.stdout.write(`\nReceived ${signal}, stopping…\n`);
     browser.opened?.dispose();
     hub.close();
@@ -86,8 +89,10 @@ async function serve(args: string[]): Promise<number> {
       () => process.exit(1),
     );
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // `on`, not `once`: the child registry's safety net stands aside only while another
+  // listener is still registered, and a `once` listener is removed before it runs.
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   process.stdout.write(`Patchbay UI: ${shell.url}\nData: ${dataDir}\n`);
   const restored = await manager.restore();
   for (const s of restored) {
