@@ -10,6 +10,7 @@ import { ServerManager } from '../../src/main/core/manager/server-manager';
 import { IPC } from '../../src/shared/contract';
 import { StandInApp, builtMain } from '../support/electron-stand-in/launch';
 import { FIXTURE } from '../support/engine-client';
+import { initializeAt } from '../support/initialize-status';
 import { requireBuild } from '../support/paths';
 import { descendants } from '../support/proc-stats';
 import { waitGone } from '../support/processes';
@@ -18,25 +19,8 @@ const SERVER_NAME = 'restored-fixture';
 
 /** One MCP initialize over HTTP: true when the server at `url` answers it. */
 async function answersInitialize(url: string): Promise<boolean> {
-  try {
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'initialize',
-        params: {
-          protocolVersion: '2025-06-18',
-          capabilities: {},
-          clientInfo: { name: 'shell-test', version: '1' },
-        },
-      }),
-    });
-    return res.ok && (await res.text()).includes('"result"');
-  } catch {
-    return false;
-  }
+  const answer = await initializeAt(url).catch(() => undefined);
+  return answer !== undefined && answer.status === 200 && answer.body.includes('"result"');
 }
 
 describe('the Electron main process bundle under a recording stand-in', () => {

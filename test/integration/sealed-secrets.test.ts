@@ -8,6 +8,7 @@ import { ErrorCode, type PatchbayError } from '../../src/main/core/errors';
 import { ServerManager } from '../../src/main/core/manager/server-manager';
 import { KeyFileCipher } from '../../src/main/core/store/secret-cipher';
 import { FIXTURE } from '../support/engine-client';
+import { initializeAt } from '../support/initialize-status';
 
 const dirs: string[] = [];
 const open: ServerManager[] = [];
@@ -33,20 +34,7 @@ function shells(dataDir: string) {
   return { app: () => openWith(keychain), serve: () => openWith() };
 }
 
-async function initializeStatus(url: string): Promise<number> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-    body: JSON.stringify({
-      jsonrpc: '2.0',
-      id: 1,
-      method: 'initialize',
-      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
-    }),
-  });
-  await res.text();
-  return res.status;
-}
+const initializeStatus = async (url: string) => (await initializeAt(url)).status;
 
 describe('secrets sealed by another shell', () => {
   it('load, refuse to start or hand out the key (saying why), survive edits, and open again where sealed', async () => {
